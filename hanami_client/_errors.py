@@ -37,7 +37,9 @@ __all__ = [
 class HanamiError(Exception):
     """Base of every error raised by hanami_client."""
 
-    def __init__(self, message: str = "", *, status: int | None = None, operation: str = "") -> None:
+    def __init__(
+        self, message: str = "", *, status: int | None = None, operation: str = ""
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status

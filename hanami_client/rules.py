@@ -7,17 +7,15 @@ import re
 __all__ = [
     "B64_RE",
     "ID_EXT_RE",
+    "ID_LENGTH",
     "ID_RE",
+    "NAME_LENGTH",
     "NAME_RE",
     "PASSPHRASE_MIN_BYTES",
     "UUID_RE",
-    "ID_LENGTH",
-    "NAME_LENGTH",
 ]
 
-UUID_RE = re.compile(
-    r"[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}"
-)
+UUID_RE = re.compile(r"[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}")
 ID_RE = re.compile(r"[a-zA-Z][a-zA-Z_0-9]*")
 ID_EXT_RE = re.compile(r"[a-zA-Z][a-zA-Z_0-9@]*")
 NAME_RE = re.compile(r"[a-zA-Z][a-zA-Z_0-9\- ]*")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Project", "ProjectAssignment", "Row", "Table", "TokenInfo", "User"]
@@ -102,7 +102,7 @@ class Project:
 class TokenInfo:
     """A token and the context it carries (decoded from its ``user`` claim)."""
 
-    token: str
+    token: str = field(repr=False)  # a credential: never in logs or tracebacks
     id: str
     name: str
     is_admin: bool

@@ -1,0 +1,38 @@
+"""A client for the OpenHanami API: ``HanamiClient``, its typed errors and typed values."""
+
+from __future__ import annotations
+
+from hanami_client._client import HanamiClient
+from hanami_client._errors import (
+    ApiError,
+    BackendUnavailable,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    HanamiError,
+    NotFound,
+    ProtocolError,
+    ServerError,
+    Unauthorized,
+)
+from hanami_client.types import Project, ProjectAssignment, Row, Table, TokenInfo, User
+
+__all__ = [
+    "ApiError",
+    "BackendUnavailable",
+    "BadRequest",
+    "Conflict",
+    "Forbidden",
+    "HanamiClient",
+    "HanamiError",
+    "NotFound",
+    "Project",
+    "ProjectAssignment",
+    "ProtocolError",
+    "Row",
+    "ServerError",
+    "Table",
+    "TokenInfo",
+    "Unauthorized",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""The module generated from proto/hanami_messages.proto3."""

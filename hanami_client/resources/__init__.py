@@ -1,0 +1,8 @@
+"""One namespace per resource group of the API (``client.users``, ``client.projects``, ...)."""
+
+from __future__ import annotations
+
+from hanami_client.resources.projects import Projects
+from hanami_client.resources.users import Users
+
+__all__ = ["Projects", "Users"]

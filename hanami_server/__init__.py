@@ -1,0 +1,1 @@
+"""The embedded OpenHanami backend: its own process, database and data directory."""

@@ -1,0 +1,8 @@
+"""The REST endpoints, one module per resource group."""
+
+from __future__ import annotations
+
+from hanami_server.api import projects, token, users
+from hanami_server.routing import Router
+
+ROUTERS: list[Router] = [token.router, users.router, projects.router]

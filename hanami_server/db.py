@@ -1,0 +1,112 @@
+"""The server's sqlite database: one connection per thread, WAL, schema versions as migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+# Each entry moves the schema one version up (PRAGMA user_version); later slices append entries.
+# Rows keep their integer `row` for insertion order; soft-deleted rows keep their data and free
+# their id for reuse through the partial unique indexes.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE users (
+        row INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        creator_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        is_admin INTEGER NOT NULL,
+        passphrase_hash TEXT NOT NULL,
+        projects TEXT NOT NULL DEFAULT '[]',
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX users_live_id ON users(id) WHERE deleted = 0;
+    CREATE TABLE projects (
+        row INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        creator_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX projects_live_id ON projects(id) WHERE deleted = 0;
+    CREATE TABLE audit_log (
+        row INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        request_type TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_user ON audit_log(user_id);
+    CREATE TABLE error_log (
+        row INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        component TEXT NOT NULL,
+        context TEXT NOT NULL,
+        input_values TEXT NOT NULL,
+        message TEXT NOT NULL
+    );
+    """,
+]
+
+
+def now_timestamp() -> str:
+    """The current UTC time as upstream writes it: `YYYY-MM-DD HH:MM:SS`."""
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer server version than this one."""
+
+
+class Database:
+    """Thread-local sqlite connections to one database file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._migrate()
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection (autocommit; use `transaction()` to group writes)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the write lock at once, so read-then-write is atomic."""
+        conn = self.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self.transaction() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise SchemaTooNew(
+                    f"{self.path} has schema version {version}; this server knows up to"
+                    f" {len(MIGRATIONS)}"
+                )
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")

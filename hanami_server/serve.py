@@ -1,0 +1,38 @@
+"""Serve the application with daphne on one TCP port until a signal stops it."""
+
+from __future__ import annotations
+
+import logging
+
+from daphne.server import Server
+
+from hanami_server.app import HanamiApp
+from hanami_server.state import ServerState
+
+logger = logging.getLogger("hanami_server")
+
+
+def serve(state: ServerState) -> int:
+    """Run daphne (REST and websocket on one port); 0 after a clean stop, 1 if it never listened."""
+    config = state.config
+    interface = config.host.replace(":", r"\:")
+    server = Server(
+        HanamiApp(state),
+        endpoints=[f"tcp:port={config.port}:interface={interface}"],
+        signal_handlers=True,
+        server_name="Hanami",
+        websocket_max_message_size=16 * 1024 * 1024,
+        websocket_max_frame_size=16 * 1024 * 1024,
+    )
+    logger.info(
+        "hanami_server listening on http://%s:%d (REST /v1.0alpha, websocket /), data dir %s",
+        config.host,
+        config.port,
+        config.data_dir,
+    )
+    server.run()
+    if not server.listening_addresses:
+        logger.error("could not listen on %s:%d", config.host, config.port)
+        return 1
+    logger.info("hanami_server stopped")
+    return 0

@@ -1,0 +1,21 @@
+"""What every request handler may reach: configuration, database, token key and policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hanami_server.config import Config
+from hanami_server.db import Database
+from hanami_server.policy import Policy
+from hanami_server.routing import Routes
+
+
+@dataclass(frozen=True)
+class ServerState:
+    """The long-lived pieces of one server process."""
+
+    config: Config
+    db: Database
+    token_key: bytes
+    policy: Policy
+    routes: Routes

@@ -1,0 +1,1 @@
+"""Queries per resource group on top of `hanami_server.db`."""

@@ -1,0 +1,84 @@
+"""The websocket of contract 3.1: a JSON init message binds the socket to a target session."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from hanami_server.auth import TokenInvalid, read_token
+from hanami_server.responses import dump_json
+from hanami_server.state import ServerState
+
+
+class Session(Protocol):
+    """What an initialised socket talks to: one reply per message (strictly half-duplex)."""
+
+    def handle(self, message: bytes) -> bytes:
+        """The reply to one client frame."""
+
+
+class InitFailure(Exception):
+    """The init message was understood but refused; the text goes into the reply's `error`."""
+
+
+Opener = Callable[[ServerState, dict[str, Any], str], Session]
+
+
+def _open_cluster(state: ServerState, user: dict[str, Any], target_uuid: str) -> Session:
+    """Direct IO: no cluster store exists yet in this slice, so every uuid is unknown."""
+    raise InitFailure(f"Cluster with UUID '{target_uuid}' not found")
+
+
+def _open_file_upload(state: ServerState, user: dict[str, Any], target_uuid: str) -> Session:
+    """File upload: no temp-file store exists yet in this slice, so every uuid is unknown."""
+    raise InitFailure(f"Tempfile with UUID '{target_uuid}' not found")
+
+
+TARGETS: dict[str, Opener] = {"cluster": _open_cluster, "file_upload": _open_file_upload}
+
+
+def init_session(state: ServerState, frame: bytes) -> tuple[bytes, Session | None]:
+    """The init reply for one client frame, and the session when the init succeeded."""
+    try:
+        message = json.loads(frame.decode())
+    except (UnicodeDecodeError, ValueError) as error:
+        return _failure(f"json-parser error: {error}"), None
+    if not isinstance(message, dict) or "token" not in message or "uuid" not in message:
+        return _failure("the init message needs the keys 'token', 'target' and 'uuid'"), None
+    try:
+        user = read_token(str(message["token"]), state.token_key)
+    except TokenInvalid:
+        return _failure("Token invalid"), None
+    opener = TARGETS.get(str(message.get("target", "")))
+    if opener is None:
+        return _failure(""), None
+    try:
+        session = opener(state, user, str(message["uuid"]))
+    except InitFailure as error:
+        return _failure(str(error)), None
+    return dump_json({"success": True, "uuid": str(uuid.uuid4())}).encode(), session
+
+
+def _failure(text: str) -> bytes:
+    return dump_json({"success": False, "error": text}).encode()
+
+
+async def serve_websocket(state: ServerState, receive: Callable, send: Callable) -> None:
+    """Accept, then answer every client frame with exactly one binary frame."""
+    if (await receive())["type"] != "websocket.connect":
+        return
+    await send({"type": "websocket.accept"})
+    session: Session | None = None
+    while True:
+        event = await receive()
+        if event["type"] != "websocket.receive":
+            return
+        frame = event.get("bytes") or (event.get("text") or "").encode()
+        if session is None:
+            reply, session = await asyncio.to_thread(init_session, state, frame)
+        else:
+            reply = await asyncio.to_thread(session.handle, frame)
+        await send({"type": "websocket.send", "bytes": reply})
