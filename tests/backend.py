@@ -53,7 +53,7 @@ def start_backend(data_dir: Path, port: int | None = None, timeout: float = 30.0
         "HANAMI_ADMIN_PASSPHRASE": ADMIN_PASSPHRASE,
     }
     log = (data_dir.parent / f"{data_dir.name}.log").open("ab")
-    process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+    process = subprocess.Popen(
         [sys.executable, "-m", "hanami_server", "--port", str(port), "--data-dir", str(data_dir)],
         env=env,
         stdout=log,

@@ -80,12 +80,22 @@ def admin(backend: Backend) -> Persona:
 
 def _make_persona(backend: Backend, admin: Persona, user_id: str, project_id: str) -> Persona:
     passphrase = f"{user_id}-pass"
-    _admin_post(backend.address, admin.token, "/project", {"id": project_id, "name": f"Project {project_id}"})
+    _admin_post(
+        backend.address,
+        admin.token,
+        "/project",
+        {"id": project_id, "name": f"Project {project_id}"},
+    )
     _admin_post(
         backend.address,
         admin.token,
         "/user",
-        {"id": user_id, "name": f"User {user_id}", "passphrase": _b64(passphrase), "is_admin": False},
+        {
+            "id": user_id,
+            "name": f"User {user_id}",
+            "passphrase": _b64(passphrase),
+            "is_admin": False,
+        },
     )
     _admin_post(
         backend.address,
@@ -93,7 +103,9 @@ def _make_persona(backend: Backend, admin: Persona, user_id: str, project_id: st
         "/user/project",
         {"id": user_id, "project_id": project_id, "role": "member", "is_project_admin": False},
     )
-    return Persona(user_id, passphrase, project_id, request_token(backend.address, user_id, passphrase))
+    return Persona(
+        user_id, passphrase, project_id, request_token(backend.address, user_id, passphrase)
+    )
 
 
 @pytest.fixture(scope="session")

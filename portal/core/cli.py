@@ -1,0 +1,225 @@
+"""Shared pieces of the management commands that mirror hanamictl: login, output and errors.
+
+A resource command (``manage.py project create vecproj -n "Vector Project"``) subclasses
+:class:`HanamiCommand`, declares its actions as argparse subparsers in ``add_actions`` and
+implements ``handle_<action>(options)``. Credentials come from ``HANAMI_ADDRESS``,
+``HANAMI_USER`` and ``HANAMI_PASSPHRASE``; ``-j/--json_output`` prints the raw response
+JSON; any error is one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from hanami_client import ApiError, BackendUnavailable, HanamiClient, HanamiError, Table
+
+__all__ = [
+    "HanamiCommand",
+    "error_line",
+    "format_cell",
+    "plain",
+    "raw_json",
+    "render_list",
+    "render_single",
+    "render_table",
+]
+
+
+#: The environment variables hanamictl logs in with (the address has a default).
+CREDENTIAL_VARIABLES = ("HANAMI_USER", "HANAMI_PASSPHRASE")
+
+
+def error_line(error: HanamiError) -> str:
+    """One line describing a client error, in hanamictl's words where it has them."""
+    message = " ".join(error.message.splitlines()).strip()
+    if isinstance(error, ApiError) and error.status is not None:
+        return f"status {error.status}: err {message or '(the backend gave no reason)'}"
+    if isinstance(error, BackendUnavailable):
+        return f"backend unavailable: {message}"
+    return f"backend error: {message}"
+
+
+def plain(value: Any) -> Any:
+    """The JSON-shaped value of a client value (typed values become dicts, tuples lists)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return plain(asdict(value))
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def format_cell(value: Any) -> str:
+    """A value as hanamictl shows it: strings raw, maps and lists as compact JSON, Go's %v."""
+    value = plain(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "<nil>"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
+def _title(field: str) -> str:
+    """A field name as a column title: upper case, ``_`` as space."""
+    return field.replace("_", " ").strip().upper()
+
+
+def _centre(text: str, width: int) -> str:
+    """Centre as tablewriter does: the odd space goes to the right (str.center varies)."""
+    left = (width - len(text)) // 2
+    return " " * left + text.ljust(width - left)
+
+
+def render_table(rows: Sequence[Sequence[str]], header: Sequence[str] = ()) -> str:
+    """A bordered text table like hanamictl's tablewriter: centred header, left-aligned cells."""
+    columns = list(zip(header, *rows, strict=True)) if header else list(zip(*rows, strict=True))
+    widths = [max(len(text) for text in column) for column in columns]
+    border = "+" + "+".join("-" * (width + 2) for width in widths) + "+"
+
+    def line(cells: Sequence[str], *, centre: bool = False) -> str:
+        padded = [
+            _centre(cell, width) if centre else cell.ljust(width)
+            for cell, width in zip(cells, widths, strict=True)
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    lines = [border]
+    if header:
+        lines += [line(header, centre=True), border]
+    lines += [line(row) for row in rows]
+    lines.append(border)
+    return "\n".join(lines)
+
+
+def render_single(data: Mapping[str, Any], fields: Sequence[str]) -> str:
+    """hanamictl's single-object output: one row per field, its name then its value."""
+    return render_table([[_title(field), format_cell(data.get(field))] for field in fields])
+
+
+def render_list(table: Table, fields: Sequence[str]) -> str:
+    """hanamictl's list output: the listed fields that the reply has, in the listed order."""
+    shown = [field for field in fields if field in table.header]
+    rows = [[format_cell(row[field]) for field in shown] for row in table]
+    return render_table(rows, [_title(field) for field in shown])
+
+
+def raw_json(value: Any) -> str:
+    """The backend's reply as hanamictl's ``-j`` prints it: JSON, sorted keys, 4-space indent."""
+    if isinstance(value, Table):
+        value = {"header": value.header, "body": [row.values_list for row in value]}
+    return json.dumps(plain(value), indent=4, sort_keys=True, ensure_ascii=False)
+
+
+def _add_global_flags(parser: CommandParser, *, default: Any) -> None:
+    """Add ``-j/--json_output`` and ``--insecure`` (a subcommand's copy must not reset them)."""
+    parser.add_argument(
+        "-j",
+        "--json_output",
+        action="store_true",
+        default=default,
+        help="print the raw response JSON instead of a table",
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        default=default,
+        help="skip the TLS certificate check of an https backend",
+    )
+
+
+class HanamiCommand(BaseCommand):
+    """Base of the hanamictl-like commands: ``manage.py <resource> <action> [args]``."""
+
+    requires_system_checks: list[str] = []
+    #: The resource the command manages, for messages ("project", "user", ...).
+    resource = ""
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Add the subcommands of ``add_actions``; hanamictl's global flags go before or after."""
+        _add_global_flags(parser, default=False)
+        actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+        self.add_actions(actions)
+        for action in actions.choices.values():
+            _add_global_flags(action, default=argparse.SUPPRESS)
+
+    def add_actions(self, actions: Any) -> None:
+        """Declare the actions: ``actions.add_parser(name, help=...)`` with their arguments."""
+        raise NotImplementedError
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        """Run from the command line; any error is one line on stderr and exit status 1."""
+        # Not marked as called from the command line, the parser raises CommandError on bad
+        # arguments instead of printing the usage and exiting with status 2.
+        parser = self.create_parser(argv[0], argv[1])
+        try:
+            self.execute(**vars(parser.parse_args(argv[2:])))
+        except CommandError as error:
+            self.stderr.write(str(error))
+            sys.exit(error.returncode)
+
+    def handle(self, *args: str, **options: Any) -> None:
+        """Run ``handle_<action>``, turning a client error into one line and exit status 1."""
+        self.options = options
+        try:
+            with warnings.catch_warnings():
+                if options["insecure"]:
+                    warnings.filterwarnings("ignore", message="Unverified HTTPS request")
+                getattr(self, f"handle_{options['action']}")(options)
+        except HanamiError as error:
+            raise CommandError(error_line(error), returncode=1) from None
+
+    def connect(self) -> HanamiClient:
+        """A client logged in with the credentials of ``HANAMI_USER`` / ``HANAMI_PASSPHRASE``."""
+        address = os.environ.get("HANAMI_ADDRESS") or settings.HANAMI_ADDRESS
+        missing = [name for name in CREDENTIAL_VARIABLES if not os.environ.get(name)]
+        if missing:
+            raise CommandError(
+                f"{' and '.join(missing)} not set: export the id and passphrase of a backend user",
+                returncode=1,
+            )
+        verify = False if self.options["insecure"] else settings.HANAMI_VERIFY_TLS
+        client = HanamiClient(address, verify=verify, timeout=settings.HANAMI_TIMEOUT)
+        user_id = os.environ["HANAMI_USER"]
+        try:
+            client.login(user_id, os.environ["HANAMI_PASSPHRASE"])
+        except HanamiError as error:
+            client.close()
+            raise CommandError(
+                f"login as '{user_id}' failed: {error_line(error)}", returncode=1
+            ) from None
+        return client
+
+    def show_single(self, value: Any, fields: Sequence[str]) -> None:
+        """Print one object: raw JSON with ``-j``, otherwise the field table."""
+        if self.options["json_output"]:
+            self.stdout.write(raw_json(value))
+        else:
+            self.stdout.write(render_single(plain(value), fields))
+
+    def show_list(self, table: Table, fields: Sequence[str]) -> None:
+        """Print a list reply: raw JSON with ``-j``, otherwise the table of ``fields``."""
+        if self.options["json_output"]:
+            self.stdout.write(raw_json(table))
+        else:
+            self.stdout.write(render_list(table, fields))
+
+    def show_deleted(self, identifier: str) -> None:
+        """Print hanamictl's confirmation of a delete."""
+        self.stdout.write(f"successfully deleted {self.resource} '{identifier}'")

@@ -1,0 +1,8 @@
+"""User pages (admins only)."""
+
+from django.apps import AppConfig
+
+
+class UsersConfig(AppConfig):
+    name = "portal.users"
+    label = "users"
