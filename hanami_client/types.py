@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["Project", "ProjectAssignment", "Row", "Table", "TokenInfo", "User"]
+
+
+@lru_cache(maxsize=64)
+def _column_index(header: tuple[str, ...]) -> dict[str, int]:
+    """Column name -> position, shared by every row of the same header."""
+    return {name: i for i, name in enumerate(header)}
 
 
 class Row(Mapping[str, Any]):
@@ -17,7 +24,7 @@ class Row(Mapping[str, Any]):
     def __init__(self, header: Sequence[str], values: Sequence[Any]) -> None:
         self._header = tuple(header)
         self._values = tuple(values)
-        self._index = {name: i for i, name in enumerate(self._header)}
+        self._index = _column_index(self._header)
 
     def __getitem__(self, key: str | int) -> Any:  # type: ignore[override]
         if isinstance(key, int):
