@@ -15,13 +15,23 @@ from hanami_client._errors import (
     ServerError,
     Unauthorized,
 )
-from hanami_client.types import Project, ProjectAssignment, Row, Table, TokenInfo, User
+from hanami_client.types import (
+    Dataset,
+    Project,
+    ProjectAssignment,
+    Row,
+    Table,
+    TokenInfo,
+    UploadTicket,
+    User,
+)
 
 __all__ = [
     "ApiError",
     "BackendUnavailable",
     "BadRequest",
     "Conflict",
+    "Dataset",
     "Forbidden",
     "HanamiClient",
     "HanamiError",
@@ -34,5 +44,6 @@ __all__ = [
     "Table",
     "TokenInfo",
     "Unauthorized",
+    "UploadTicket",
     "User",
 ]

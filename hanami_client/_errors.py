@@ -6,12 +6,13 @@
     ├── BackendUnavailable      refused, timeout, DNS: the backend could not be reached
     ├── ProtocolError           a reply that breaks the wire contract
     └── ApiError                the backend answered with an error status
-        ├── BadRequest          400 (validation, bad input)
+        ├── BadRequest          400 (validation, bad input; and upstream's bogus status 1
+        │                       for a dataset content/check range error)
         ├── Unauthorized        401 (bad/expired token, wrong passphrase, policy, not admin)
         ├── Forbidden           403
         ├── NotFound            404
         ├── Conflict            409
-        └── ServerError         5xx (and upstream's bogus status 1)
+        └── ServerError         5xx (and upstream's bogus status 1 anywhere else)
 
 Every error carries ``status`` (HTTP status, ``None`` when no reply came), ``message``
 (the server's own words, or ours when there was no reply) and ``operation``

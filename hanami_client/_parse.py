@@ -6,9 +6,29 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from hanami_client.types import Project, ProjectAssignment, Row, Table, User
+from hanami_client.types import (
+    Dataset,
+    Project,
+    ProjectAssignment,
+    Row,
+    Table,
+    UploadTicket,
+    User,
+)
 
-__all__ = ["assignments", "flag", "project", "table", "text", "user"]
+__all__ = [
+    "assignments",
+    "columns",
+    "count",
+    "dataset",
+    "flag",
+    "project",
+    "rows",
+    "table",
+    "text",
+    "upload_ticket",
+    "user",
+]
 
 Cell = Callable[[Any], Any]
 
@@ -69,6 +89,57 @@ def project(data: Mapping[str, Any]) -> Project:
         creator_id=text(data["creator_id"]),
         created_at=text(data["created_at"]),
     )
+
+
+def count(value: Any) -> int:
+    """A non-negative integer field (row and column counts, column positions)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TypeError(f"expected a non-negative integer, got {value!r}")
+    return value
+
+
+def columns(value: Any) -> dict[str, tuple[int, int]]:
+    """A dataset ``description``: column name -> its half-open range ``(start, end)``."""
+    if not isinstance(value, dict):
+        raise TypeError(f"expected a column map, got {value!r}")
+    return {
+        text(name): (count(span["column_start"]), count(span["column_end"]))
+        for name, span in value.items()
+    }
+
+
+def dataset(data: Mapping[str, Any]) -> Dataset:
+    """A dataset object (``GET /dataset``)."""
+    return Dataset(
+        uuid=text(data["uuid"]),
+        name=text(data["name"]),
+        description=columns(data["description"]),
+        owner_id=text(data["owner_id"]),
+        project_id=text(data["project_id"]),
+        visibility=text(data["visibility"]),
+        version=text(data["version"]),
+        number_of_rows=count(data["number_of_rows"]),
+        number_of_columns=count(data["number_of_columns"]),
+        created_at=text(data["created_at"]),
+    )
+
+
+def upload_ticket(data: Mapping[str, Any]) -> UploadTicket:
+    """A registration reply: the dataset uuid and its temp-file uuid(s)."""
+    label = data.get("uuid_label_file")
+    return UploadTicket(
+        dataset_uuid=text(data["uuid"]),
+        input_file_uuid=text(data["uuid_input_file"]),
+        label_file_uuid=None if label is None else text(label),
+    )
+
+
+def rows(data: Mapping[str, Any]) -> list[list[float]]:
+    """A content page: one list of floats per row."""
+    values = data["data"]
+    if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
+        raise TypeError("expected a list of rows")
+    return [list(map(float, row)) for row in values]
 
 
 def table(data: Mapping[str, Any], cells: Mapping[str, Cell]) -> Table:

@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["Project", "ProjectAssignment", "Row", "Table", "TokenInfo", "User"]
+__all__ = [
+    "Dataset",
+    "Project",
+    "ProjectAssignment",
+    "Row",
+    "Table",
+    "TokenInfo",
+    "UploadTicket",
+    "User",
+]
 
 
 @lru_cache(maxsize=64)
@@ -117,3 +126,28 @@ class TokenInfo:
     role: str
     is_project_admin: bool
     expires_at: int
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset: its metadata and its named column ranges."""
+
+    uuid: str
+    name: str
+    description: dict[str, tuple[int, int]]  # column name -> [start, end)
+    owner_id: str
+    project_id: str
+    visibility: str
+    version: str
+    number_of_rows: int
+    number_of_columns: int
+    created_at: str
+
+
+@dataclass(frozen=True)
+class UploadTicket:
+    """A registered upload: the dataset and the temp file(s) its bytes go into."""
+
+    dataset_uuid: str
+    input_file_uuid: str
+    label_file_uuid: str | None = None

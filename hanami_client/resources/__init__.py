@@ -1,8 +1,9 @@
-"""One namespace per resource group of the API (``client.users``, ``client.projects``, ...)."""
+"""One namespace per resource group of the API (``client.users``, ``client.datasets``, ...)."""
 
 from __future__ import annotations
 
+from hanami_client.resources.datasets import Datasets
 from hanami_client.resources.projects import Projects
 from hanami_client.resources.users import Users
 
-__all__ = ["Projects", "Users"]
+__all__ = ["Datasets", "Projects", "Users"]

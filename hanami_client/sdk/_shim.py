@@ -59,8 +59,9 @@ def translate(error: HanamiError) -> None:
         raise hanami_exceptions.ConflictException(content) from error
     if isinstance(error, ServerError) and error.status == 500:
         raise hanami_exceptions.InternalServerErrorException() from error
-    if isinstance(error, BackendUnavailable):
-        # The official SDK lets requests' own exception through.
+    if isinstance(error, BackendUnavailable) or error.status == 1:
+        # The official SDK lets requests' own exception through, also for upstream's bogus
+        # status 1, whose status line requests cannot read.
         raise requests.ConnectionError(error.message) from error
     if error.status is None:
         raise error

@@ -23,3 +23,9 @@ def admin_client(backend_address: str, admin: Persona) -> Iterator[HanamiClient]
 def member_client(backend_address: str, member: Persona) -> Iterator[HanamiClient]:
     with HanamiClient(backend_address, member.token) as client:
         yield client
+
+
+@pytest.fixture
+def outsider_client(backend_address: str, outsider: Persona) -> Iterator[HanamiClient]:
+    with HanamiClient(backend_address, outsider.token) as client:
+        yield client

@@ -23,6 +23,7 @@ PUBLIC_NAMES = [
     "BackendUnavailable",
     "BadRequest",
     "Conflict",
+    "Dataset",
     "Forbidden",
     "HanamiClient",
     "HanamiError",
@@ -35,6 +36,7 @@ PUBLIC_NAMES = [
     "Table",
     "TokenInfo",
     "Unauthorized",
+    "UploadTicket",
     "User",
 ]
 

@@ -1,4 +1,4 @@
-"""Tolerance of upstream's quirks (contract section 11) that touch users and projects.
+"""Tolerance of upstream's quirks (contract section 11) that touch users, projects and datasets.
 
 Our server gives the recommended answers, so upstream's replies are faked at the HTTP level with
 ``responses``; every other request (the client's re-read) passes through to the real backend.
@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 
 import pytest
 import requests
 import responses
 
-from hanami_client import HanamiClient, ProjectAssignment, ServerError
-from tests.hanami_client.support import fresh_id
+from hanami_client import BadRequest, HanamiClient, ProjectAssignment, ProtocolError, ServerError
+from tests.hanami_client.support import fresh_id, raw_reply_server
 
 API = "/v1.0alpha"
 
@@ -157,3 +158,93 @@ def test_table_cells_in_their_text_form_are_typed() -> None:
 
     assert row["projects"] == (ProjectAssignment("alphaproj", "member", True),)
     assert row["is_admin"] is True
+
+
+STATUS_ONE = b"HTTP/1.1 001 Unknown\r\nContent-Length: 19\r\n\r\nrow_offset too high"
+
+
+@pytest.fixture
+def status_one_client() -> Iterator[HanamiClient]:
+    """A client of a backend that answers everything with upstream's bogus status 1."""
+    with raw_reply_server(STATUS_ONE) as address, HanamiClient(address, "token") as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("operation", "call"),
+    [
+        ("datasets.content", lambda client: client.datasets.content(str(uuid.uuid4()), "label")),
+        ("datasets.check", lambda client: client.datasets.check(str(uuid.uuid4()), "a" * 36)),
+    ],
+)
+def test_status_1_on_a_dataset_range_error_is_a_bad_request(
+    status_one_client: HanamiClient, operation: str, call: Callable[[HanamiClient], object]
+) -> None:
+    with pytest.raises(BadRequest) as caught:
+        call(status_one_client)
+
+    assert (caught.value.status, caught.value.operation) == (1, operation)
+
+
+def test_status_1_anywhere_else_stays_a_server_error(status_one_client: HanamiClient) -> None:
+    with pytest.raises(ServerError) as caught:
+        status_one_client.datasets.get(str(uuid.uuid4()))
+
+    assert caught.value.status == 1
+
+
+def test_dataset_replies_in_upstreams_shapes_are_typed() -> None:
+    address = "http://hanami.test"
+    dataset_uuid = str(uuid.uuid4())
+    dataset = {
+        "created_at": "2024-01-01 00:00:00",
+        "description": {
+            "label": {"column_end": 794, "column_start": 784},
+            "picture": {"column_end": 784, "column_start": 0},
+        },
+        "name": "false",
+        "number_of_columns": 794,
+        "number_of_rows": 60000,
+        "owner_id": "asdf",
+        "project_id": "admin",
+        "uuid": dataset_uuid,
+        "version": "v1.0alpha",
+        "visibility": "private",
+    }
+    datasets = {
+        "body": [["2024-01-01 00:00:00", dataset_uuid, "admin", "asdf", "private", True]],
+        "header": ["created_at", "uuid", "project_id", "owner_id", "visibility", "name"],
+    }
+    with responses.RequestsMock() as upstream, HanamiClient(address, "token") as client:
+        upstream.get(f"{address}{API}/dataset", body=json.dumps(dataset))
+        upstream.get(f"{address}{API}/dataset/all", body=json.dumps(datasets))
+        upstream.get(f"{address}{API}/dataset/content", body='{"data":[[0,1,0.5]]}')
+        upstream.get(f"{address}{API}/dataset/check", body='{"accuracy":93.40999603271484}')
+
+        read = client.datasets.get(dataset_uuid)
+        row = client.datasets.list()[0]
+        content = client.datasets.content(dataset_uuid, "label")
+        accuracy = client.datasets.check(dataset_uuid, dataset_uuid)
+
+    assert read.description == {"label": (784, 794), "picture": (0, 784)}
+    assert (read.name, read.number_of_rows) == ("false", 60000)
+    assert row["name"] == "true"
+    assert content == [[0.0, 1.0, 0.5]]
+    assert all(isinstance(value, float) for value in content[0])
+    assert accuracy == pytest.approx(93.41)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"data":[[1.0],[2.0]]}', '{"data":[["x"]]}', '{"data":{"0":[1.0]}}', '{"rows":[]}'],
+    ids=["too-many-rows", "not-a-number", "not-a-list", "no-data"],
+)
+def test_content_that_breaks_the_contract_is_a_protocol_error(body: str) -> None:
+    address = "http://hanami.test"
+    with responses.RequestsMock() as upstream, HanamiClient(address, "token") as client:
+        upstream.get(f"{address}{API}/dataset/content", body=body)
+
+        with pytest.raises(ProtocolError) as caught:
+            client.datasets.content(str(uuid.uuid4()), "label")
+
+    assert caught.value.operation == "datasets.content"
