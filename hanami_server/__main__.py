@@ -1,4 +1,4 @@
-"""`python -m hanami_server --port PORT --data-dir DIR [--host HOST]`: run the embedded backend."""
+"""`python -m hanami_server --port PORT --data-dir DIR [--host HOST] [--tempfile-timeout MIN]`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 
 from hanami_server.bootstrap import StartupError, prepare
-from hanami_server.config import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, Config
+from hanami_server.config import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    TEMPFILE_TIMEOUT_ENV,
+    Config,
+    read_tempfile_timeout,
+)
 
 logger = logging.getLogger("hanami_server")
 
@@ -25,7 +32,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="where data is kept"
     )
+    parser.add_argument(
+        "--tempfile-timeout",
+        type=_positive_minutes,
+        default=None,
+        metavar="MINUTES",
+        help=f"purge upload temp files idle this long (default ${TEMPFILE_TIMEOUT_ENV} or 10)",
+    )
     return parser.parse_args(argv)
+
+
+def _positive_minutes(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a positive number of minutes")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +54,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("daphne").setLevel(logging.WARNING)
-    config = Config(data_dir=args.data_dir.resolve(), host=args.host, port=args.port)
+    try:
+        timeout = args.tempfile_timeout or read_tempfile_timeout()
+    except ValueError:
+        print(f"hanami_server: {TEMPFILE_TIMEOUT_ENV} must be a number of minutes", file=sys.stderr)
+        return 1
+    config = Config(
+        data_dir=args.data_dir.resolve(),
+        host=args.host,
+        port=args.port,
+        tempfile_timeout_minutes=timeout,
+    )
     try:
         state = prepare(config)
     except StartupError as error:

@@ -1,4 +1,4 @@
-"""Prepare a data directory for serving: key file, database, policy, routes, the first admin."""
+"""Prepare a data dir for serving: key file, database, folders, policy, routes, the first admin."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from hanami_server.db import Database, SchemaTooNew
 from hanami_server.policy import default_policy
 from hanami_server.routing import Routes
 from hanami_server.state import ServerState
+from hanami_server.store.datasets import live_dataset_uuids
+from hanami_server.store.tempfiles import open_tempfile_uuids
 from hanami_server.store.users import admin_exists, create_user
+from hanami_server.tempfiles import Attachments
 from hanami_server.validation import ID_EXT_PATTERN, NAME_PATTERN, string, validate
 
 BOOTSTRAP_CREATOR = "HANAMI_INIT"
@@ -32,6 +35,7 @@ def prepare(config: Config) -> ServerState:
     try:
         config.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         db = Database(config.db_path)
+        prepare_storage(config, db)
         token_key = load_or_create_key(config.token_key_path)
     except SchemaTooNew as error:
         raise StartupError(str(error)) from error
@@ -44,7 +48,23 @@ def prepare(config: Config) -> ServerState:
         token_key=token_key,
         policy=default_policy(),
         routes=Routes(ROUTERS),
+        uploads=Attachments(),
     )
+
+
+def prepare_storage(config: Config, db: Database) -> None:
+    """Create the dataset and temp-file folders; remove what an interrupted run left behind
+    there: half-written dataset files and files no live row refers to."""
+    for directory in (config.datasets_dir, config.tempfiles_dir):
+        directory.mkdir(exist_ok=True, mode=0o700)
+    live = {
+        config.datasets_dir: set(live_dataset_uuids(db)),
+        config.tempfiles_dir: set(open_tempfile_uuids(db)),
+    }
+    for directory, names in live.items():
+        for path in directory.iterdir():
+            if path.name not in names:
+                path.unlink()
 
 
 def ensure_admin(db: Database) -> None:

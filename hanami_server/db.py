@@ -11,7 +11,9 @@ from pathlib import Path
 
 # Each entry moves the schema one version up (PRAGMA user_version); later slices append entries.
 # Rows keep their integer `row` for insertion order; soft-deleted rows keep their data and free
-# their id for reuse through the partial unique indexes.
+# their id for reuse through the partial unique indexes. Temp files move from state `open` to
+# `consumed` (finalized), `purged` (idle timeout) or `deleted` (with their dataset); the byte
+# ranges written into an open one are kept merged in `tempfile_ranges`.
 MIGRATIONS: list[str] = [
     """
     CREATE TABLE users (
@@ -52,6 +54,39 @@ MIGRATIONS: list[str] = [
         input_values TEXT NOT NULL,
         message TEXT NOT NULL
     );
+    """,
+    """
+    CREATE TABLE datasets (
+        row INTEGER PRIMARY KEY AUTOINCREMENT,
+        uuid TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        visibility TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        finalized INTEGER NOT NULL DEFAULT 0,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE tempfiles (
+        row INTEGER PRIMARY KEY AUTOINCREMENT,
+        uuid TEXT NOT NULL UNIQUE,
+        dataset_uuid TEXT NOT NULL,
+        role TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        last_active REAL NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open'
+    );
+    CREATE INDEX tempfiles_dataset ON tempfiles(dataset_uuid);
+    CREATE TABLE tempfile_ranges (
+        tempfile_uuid TEXT NOT NULL,
+        start_byte INTEGER NOT NULL,
+        end_byte INTEGER NOT NULL,
+        PRIMARY KEY (tempfile_uuid, start_byte)
+    ) WITHOUT ROWID;
     """,
 ]
 

@@ -29,9 +29,17 @@ def dump_json(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class JsonText:
+    """A reply value already serialized as compact sorted JSON (large numeric payloads)."""
+
+    text: str
+
+
 def json_reply(value: object) -> Response:
     """A 200 with the value as compact sorted JSON."""
-    return Response(200, "text/json", dump_json(value).encode())
+    text = value.text if isinstance(value, JsonText) else dump_json(value)
+    return Response(200, "text/json", text.encode())
 
 
 def text_reply(status: int, message: str = "") -> Response:

@@ -1,4 +1,4 @@
-"""Serve the application with daphne on one TCP port until a signal stops it."""
+"""Serve the application with daphne on one TCP port until a signal stops it; purge meanwhile."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from daphne.server import Server
 
 from hanami_server.app import HanamiApp
+from hanami_server.purge import start_purger
 from hanami_server.state import ServerState
 
 logger = logging.getLogger("hanami_server")
@@ -30,7 +31,11 @@ def serve(state: ServerState) -> int:
         config.port,
         config.data_dir,
     )
-    server.run()
+    stop_purger = start_purger(state)
+    try:
+        server.run()
+    finally:
+        stop_purger.set()
     if not server.listening_addresses:
         logger.error("could not listen on %s:%d", config.host, config.port)
         return 1

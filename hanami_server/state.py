@@ -1,4 +1,4 @@
-"""What every request handler may reach: configuration, database, token key and policy."""
+"""What every request handler may reach: configuration, database, token key, policy, uploads."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from hanami_server.config import Config
 from hanami_server.db import Database
 from hanami_server.policy import Policy
 from hanami_server.routing import Routes
+from hanami_server.tempfiles import Attachments
 
 
 @dataclass(frozen=True)
@@ -19,3 +20,4 @@ class ServerState:
     token_key: bytes
     policy: Policy
     routes: Routes
+    uploads: Attachments

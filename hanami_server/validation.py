@@ -45,6 +45,11 @@ def string(pattern: str, low: int, high: int, *, required: bool = True) -> Field
     return Field("string", required, pattern, low, high)
 
 
+def integer(low: int, high: int, *, required: bool = True) -> Field:
+    """An int field with inclusive limits."""
+    return Field("int", required, "", low, high)
+
+
 def boolean(*, required: bool = True) -> Field:
     """A bool field (upstream's dead defaults make most of them required)."""
     return Field("bool", required)

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from hanami_server.auth import TokenInvalid, read_token
 from hanami_server.responses import dump_json
 from hanami_server.state import ServerState
+from hanami_server.upload import FileUploadSession
 
 
 class Session(Protocol):
@@ -18,6 +19,9 @@ class Session(Protocol):
 
     def handle(self, message: bytes) -> bytes:
         """The reply to one client frame."""
+
+    def close(self) -> None:
+        """The socket is gone: release what the session holds."""
 
 
 class InitFailure(Exception):
@@ -33,8 +37,15 @@ def _open_cluster(state: ServerState, user: dict[str, Any], target_uuid: str) ->
 
 
 def _open_file_upload(state: ServerState, user: dict[str, Any], target_uuid: str) -> Session:
-    """File upload: no temp-file store exists yet in this slice, so every uuid is unknown."""
-    raise InitFailure(f"Tempfile with UUID '{target_uuid}' not found")
+    """File upload into an open temp file the token's user may see (contract 1.11)."""
+    tempfile = state.uploads.attach(state.db, target_uuid, user)
+    if tempfile is None:
+        raise InitFailure(f"Tempfile with UUID '{target_uuid}' not found")
+    try:
+        return FileUploadSession(state, tempfile)
+    except OSError as error:
+        state.uploads.detach(state.db, target_uuid)
+        raise InitFailure("Internal error") from error
 
 
 TARGETS: dict[str, Opener] = {"cluster": _open_cluster, "file_upload": _open_file_upload}
@@ -72,13 +83,17 @@ async def serve_websocket(state: ServerState, receive: Callable, send: Callable)
         return
     await send({"type": "websocket.accept"})
     session: Session | None = None
-    while True:
-        event = await receive()
-        if event["type"] != "websocket.receive":
-            return
-        frame = event.get("bytes") or (event.get("text") or "").encode()
-        if session is None:
-            reply, session = await asyncio.to_thread(init_session, state, frame)
-        else:
-            reply = await asyncio.to_thread(session.handle, frame)
-        await send({"type": "websocket.send", "bytes": reply})
+    try:
+        while True:
+            event = await receive()
+            if event["type"] != "websocket.receive":
+                return
+            frame = event.get("bytes") or (event.get("text") or "").encode()
+            if session is None:
+                reply, session = await asyncio.to_thread(init_session, state, frame)
+            else:
+                reply = await asyncio.to_thread(session.handle, frame)
+            await send({"type": "websocket.send", "bytes": reply})
+    finally:
+        if session is not None:
+            await asyncio.shield(asyncio.to_thread(session.close))

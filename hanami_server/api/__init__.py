@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from hanami_server.api import projects, token, users
+from hanami_server.api import dataset_reads, datasets, projects, token, users
 from hanami_server.routing import Router
 
-ROUTERS: list[Router] = [token.router, users.router, projects.router]
+ROUTERS: list[Router] = [
+    token.router,
+    users.router,
+    projects.router,
+    datasets.router,
+    dataset_reads.router,
+]

@@ -3,13 +3,16 @@
 `tests/data/wire-vectors.jsonl` holds the real server's replies; each step is sent again and its
 reply compared after the same normalisation as the shared replay script (tokens become `<jwt>`,
 timestamps `<ts>`, uuids `<uuid:N>` numbered by first appearance). Steps of slices not built yet
-are listed in LATER_SLICES with the reason, reported as skipped, never dropped.
+are listed in LATER_SLICES with the reason, reported as skipped, never dropped. The recorded
+requests do not say which reply values later steps use, nor which steps poll: CAPTURES and WAITS
+carry that from the shared script's conversation.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +22,15 @@ import pytest
 import requests
 from websockets.sync.client import connect
 
+from hanami_client._proto.hanami_messages.proto3_pb2 import (
+    FileUpload_Message,
+    FileUploadResponse_Message,
+)
 from tests.backend import start_backend
 
-VECTORS = Path(__file__).resolve().parent.parent / "data" / "wire-vectors.jsonl"
+DATA = Path(__file__).resolve().parent.parent / "data"
+VECTORS = DATA / "wire-vectors.jsonl"
+CHUNK = 131072
 API = "/v1.0alpha"
 BOGUS_TOKEN = "eyJhbGciOiJIUzI1NiJ9.e30.bogus"
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -29,8 +38,7 @@ JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 TS_RE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 SLOT_RE = re.compile(r"<uuid:(\d+)>")
 
-_DATASETS = "datasets (contract 2.4, 6) are a later issue: not built yet"
-_UPLOADS = "websocket file upload (contract 3.3) comes with datasets in a later issue"
+_RESULTS = "result datasets come from request tasks (contract 6.4), a later issue"
 _CLUSTERS = "clusters (contract 2.5, 5) are a later issue: not built yet"
 _TASKS = "tasks (contract 2.6, 7) are a later issue: not built yet"
 _CHECKPOINTS = "checkpoints (contract 2.7) are a later issue: not built yet"
@@ -40,28 +48,6 @@ _LOGS = "log endpoints (contract 2.9) are a later issue; the audit rows are writ
 _MEASURE = "measurements and system info (contract 2.10, 2.11) are a later issue"
 
 LATER_SLICES: dict[str, str] = {
-    "mnist register": _DATASETS,
-    "mnist upload images": _UPLOADS,
-    "mnist upload labels": _UPLOADS,
-    "mnist progress": _DATASETS,
-    "mnist finalize": _DATASETS,
-    "mnist get": _DATASETS,
-    "mnist content pictures": _DATASETS,
-    "mnist content labels": _DATASETS,
-    "mnist content past the end": _DATASETS,
-    "mnist content unknown column": _DATASETS,
-    "mnist content without number_of_rows": _DATASETS,
-    "dataset get unknown": _DATASETS,
-    "dataset get bad uuid": _DATASETS,
-    "csv register": _DATASETS,
-    "csv upload": _UPLOADS,
-    "csv progress": _DATASETS,
-    "csv finalize": _DATASETS,
-    "csv get": _DATASETS,
-    "csv content beta": _DATASETS,
-    "csv content gamma": _DATASETS,
-    "dataset list member": _DATASETS,
-    "dataset list admin": _DATASETS,
     "cluster create": _CLUSTERS,
     "cluster create again": _CLUSTERS,
     "cluster create broken template": _CLUSTERS,
@@ -75,9 +61,9 @@ LATER_SLICES: dict[str, str] = {
     "request": _TASKS,
     "request done": _TASKS,
     "task list": _TASKS,
-    "result get": _TASKS,
-    "result content": _TASKS,
-    "accuracy check below 10000 rows": _DATASETS,
+    "result get": _RESULTS,
+    "result content": _RESULTS,
+    "accuracy check below 10000 rows": _RESULTS,
     "cluster get after training": _CLUSTERS,
     "task delete": _TASKS,
     "task delete again": _TASKS,
@@ -109,11 +95,31 @@ LATER_SLICES: dict[str, str] = {
     "checkpoint delete again": _CHECKPOINTS,
     "cluster delete": _CLUSTERS,
     "cluster delete again": _CLUSTERS,
-    "result delete": _DATASETS,
-    "csv delete": _DATASETS,
-    "mnist delete": _DATASETS,
-    "mnist delete again": _DATASETS,
-    "dataset list after deletes": _DATASETS,
+    "result delete": _RESULTS,
+}
+
+# reply values that later steps name in their requests ("{mnist}" ...): step -> {name: reply key}
+CAPTURES: dict[str, dict[str, str]] = {
+    "mnist register": {
+        "mnist": "uuid",
+        "mnist_images": "uuid_input_file",
+        "mnist_labels": "uuid_label_file",
+    },
+    "csv register": {"csv": "uuid", "csv_file": "uuid_input_file"},
+}
+# steps that poll until a reply key has a value, as the SDK does
+WAITS: dict[str, tuple[str, Any]] = {
+    "mnist progress": ("complete", True),
+    "csv progress": ("complete", True),
+}
+# the files of the WS-UPLOAD steps (the CSV is the shared script's, generated the same way)
+UPLOADS = {
+    "test-images": lambda: (DATA / "mnist-5k" / "t10k-images-idx3-ubyte").read_bytes(),
+    "test-labels": lambda: (DATA / "mnist-5k" / "t10k-labels-idx1-ubyte").read_bytes(),
+    "csv": lambda: (
+        "alpha,beta,gamma\n"
+        + "".join(f"{i},{i * 0.5:.1f},{'true' if i % 3 == 0 else i % 7}\n" for i in range(40))
+    ).encode(),
 }
 
 STEPS: list[dict[str, Any]] = [json.loads(line) for line in VECTORS.read_text().splitlines()]
@@ -197,12 +203,57 @@ class Replayer:
             frame = conn.recv(timeout=30)
         return 200, "websocket", frame.decode() if isinstance(frame, bytes) else frame
 
+    def upload(self, actor: str, file_uuid: str, data: bytes) -> tuple[int, str, str]:
+        """Chunks of 128 KiB, one reply each; the distinct replies, as the shared script."""
+        with connect(self.ws_url, max_size=2**24, open_timeout=30) as conn:
+            init = {"token": self.tokens[actor], "target": "file_upload", "uuid": file_uuid}
+            conn.send(json.dumps(init))
+            init_reply = conn.recv(timeout=30)
+            replies = []
+            for position in range(0, len(data), CHUNK):
+                chunk = FileUpload_Message(
+                    position=position, data=data[position : position + CHUNK]
+                )
+                conn.send(chunk.SerializeToString())
+                reply = FileUploadResponse_Message()
+                reply.ParseFromString(conn.recv(timeout=30))
+                replies.append((("errorMessage", reply.errorMessage), ("success", reply.success)))
+        body = {
+            "init": init_reply.decode() if isinstance(init_reply, bytes) else init_reply,
+            "chunks": len(replies),
+            "replies": [dict(reply) for reply in sorted(set(replies))],
+        }
+        return 200, "websocket", json.dumps(body)
+
+    def rest_until(
+        self, actor: str, method: str, path: str, data: Any, wait: tuple[str, Any]
+    ) -> tuple[int, str, str]:
+        """Repeat a request until the reply's key has the value (or an error, or 60 s)."""
+        key, want = wait
+        deadline = time.monotonic() + 60
+        while True:
+            status, ctype, body = self.rest(actor, method, path, data)
+            if status != 200 or json.loads(body).get(key) == want or time.monotonic() > deadline:
+                return status, ctype, body
+            time.sleep(0.1)
+
     def run(self, request: dict[str, Any]) -> dict[str, Any]:
         actor, method, path = request["as"], request["method"], request["path"]
         if method == "WS-INIT":
             status, ctype, body = self.ws_init(actor, self.names.fill(path), request["data"])
+        elif method == "WS-UPLOAD":
+            data = UPLOADS[request["data"]]()
+            status, ctype, body = self.upload(actor, self.names.fill(path), data)
+        elif request["name"] in WAITS:
+            filled = self.names.fill(request["data"])
+            wait = WAITS[request["name"]]
+            status, ctype, body = self.rest_until(actor, method, path, filled, wait)
         else:
             status, ctype, body = self.rest(actor, method, path, self.names.fill(request["data"]))
+        if status == 200 and request["name"] in CAPTURES:
+            reply_json = json.loads(body)
+            for name, key in CAPTURES[request["name"]].items():
+                self.names.named[name] = reply_json[key]
         if status == 200 and method == "POST" and path == "/token":
             self.tokens[_token_owner(request)] = json.loads(body)["token"]
         if status == 200 and method == "PUT" and path == "/token":
@@ -270,4 +321,17 @@ def test_the_replay_covers_this_slice() -> None:
     replayed = [step["request"] for step in STEPS if step["request"]["name"] not in LATER_SLICES]
     paths = {request["path"] for request in replayed}
     assert {"/token", "/user", "/user/all", "/user/project", "/project", "/project/all"} <= paths
-    assert {"WS-INIT"} <= {request["method"] for request in replayed}
+    assert {
+        "/dataset/upload/mnist",
+        "/dataset/upload/csv",
+        "/dataset/progress",
+        "/dataset",
+        "/dataset/all",
+        "/dataset/content",
+    } <= paths
+    assert {"WS-INIT", "WS-UPLOAD"} <= {request["method"] for request in replayed}
+
+
+def test_every_capture_and_wait_names_a_replayed_step() -> None:
+    replayed = {step["request"]["name"] for step in STEPS} - set(LATER_SLICES)
+    assert set(CAPTURES) | set(WAITS) <= replayed
