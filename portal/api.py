@@ -24,6 +24,7 @@ from portal.accounts.api import router as accounts_router
 from portal.core.decorators import NOT_ADMIN, NOT_ADMIN_ROLE
 from portal.core.errors import EXPIRED_MESSAGE, UNAVAILABLE_MESSAGE
 from portal.core.session import end_session, hanami_session
+from portal.datasets.api import router as datasets_router
 from portal.projects.api import router as projects_router
 from portal.users.api import router as users_router
 
@@ -35,8 +36,9 @@ DESCRIPTION = """Every operation of the portal as JSON, for the signed-in portal
 
 Authentication is the portal's session cookie (sign in at `/accounts/login/`); requests that
 change something also need the CSRF token in the `X-CSRFToken` header. Users and projects are
-for admins only. Every error is `{"detail": "<message>", "code": "<code>"}`; invalid input
-answers 422 with the problems in `errors` as well."""
+for admins only; datasets for every signed-in user, within what the backend lets them see.
+Every error is `{"detail": "<message>", "code": "<code>"}`; invalid input answers 422 with the
+problems in `errors` as well."""
 
 #: (error class, HTTP status, code); the first class the error is an instance of wins.
 BACKEND_ERRORS: tuple[tuple[type[HanamiError], int, str], ...] = (
@@ -131,3 +133,4 @@ for error_class in (HanamiError, HttpError, ValidationError):
 api.add_router("", accounts_router)
 api.add_router("/projects", projects_router, auth=HanamiAdminAuth())
 api.add_router("/users", users_router, auth=HanamiAdminAuth())
+api.add_router("/datasets", datasets_router)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.projects",
     "portal.users",
+    "portal.datasets",
 ]
 
 MIDDLEWARE = [

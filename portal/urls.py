@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("projects/", include("portal.projects.urls")),
     path("users/", include("portal.users.urls")),
+    path("datasets/", include("portal.datasets.urls")),
     path("api/", api.urls),
 ]
 

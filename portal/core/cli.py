@@ -13,8 +13,10 @@ import argparse
 import json
 import os
 import sys
+import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
@@ -25,6 +27,8 @@ from hanami_client import ApiError, BackendUnavailable, HanamiClient, HanamiErro
 
 __all__ = [
     "HanamiCommand",
+    "ProgressBar",
+    "add_global_flags",
     "error_line",
     "format_cell",
     "plain",
@@ -32,6 +36,7 @@ __all__ = [
     "render_list",
     "render_single",
     "render_table",
+    "render_values",
 ]
 
 
@@ -120,6 +125,48 @@ def render_list(table: Table, fields: Sequence[str]) -> str:
     return render_table(rows, [_title(field) for field in shown])
 
 
+def render_values(rows: Sequence[Sequence[float]], offset: int) -> str:
+    """hanamictl's values output: the row number (offset + i), then every value as ``%f``."""
+    header = ["", *(str(index) for index in range(len(rows[0]) if rows else 0))]
+    body = [[str(offset + i), *(f"{value:f}" for value in row)] for i, row in enumerate(rows)]
+    return render_table(body, header)
+
+
+class ProgressBar:
+    """An upload's progress as one line of a terminal, redrawn in place: bar, percent, rate."""
+
+    def __init__(self, write: Callable[[str], object], label: str, *, width: int = 30) -> None:
+        self.write = write
+        self.label = label
+        self.width = width
+        self.started = time.monotonic()
+        self.drawn_at = 0.0
+        self.shown = ""
+
+    def __call__(self, sent: int, total: int) -> None:
+        """Show ``sent`` of ``total`` bytes (at most ten times a second, and always the end)."""
+        now = time.monotonic()
+        if sent < total and now - self.drawn_at < 0.1:
+            return
+        fraction = min(sent / total, 1.0) if total else 1.0
+        filled = int(fraction * self.width)
+        rate = sent / max(now - self.started, 1e-3) / 1e6
+        line = (
+            f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {fraction:4.0%} "
+            f"{sent / 1e6:.1f}/{total / 1e6:.1f} MB {rate:.1f} MB/s"
+        )
+        # Spaces wipe what is left of a longer previous line.
+        self.write("\r" + line.ljust(len(self.shown)))
+        self.shown = line
+        self.drawn_at = now
+
+    def close(self) -> None:
+        """End the line, if one was drawn, so that what follows starts on a line of its own."""
+        if self.shown:
+            self.write("\n")
+            self.shown = ""
+
+
 def raw_json(value: Any) -> str:
     """The backend's reply as hanamictl's ``-j`` prints it: JSON, sorted keys, 4-space indent."""
     if isinstance(value, Table):
@@ -127,7 +174,7 @@ def raw_json(value: Any) -> str:
     return json.dumps(plain(value), indent=4, sort_keys=True, ensure_ascii=False)
 
 
-def _add_global_flags(parser: CommandParser, *, default: Any) -> None:
+def add_global_flags(parser: argparse.ArgumentParser, *, default: Any) -> None:
     """Add ``-j/--json_output`` and ``--insecure`` (a subcommand's copy must not reset them)."""
     parser.add_argument(
         "-j",
@@ -153,11 +200,11 @@ class HanamiCommand(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Add the subcommands of ``add_actions``; hanamictl's global flags go before or after."""
-        _add_global_flags(parser, default=False)
+        add_global_flags(parser, default=False)
         actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
         self.add_actions(actions)
         for action in actions.choices.values():
-            _add_global_flags(action, default=argparse.SUPPRESS)
+            add_global_flags(action, default=argparse.SUPPRESS)
 
     def add_actions(self, actions: Any) -> None:
         """Declare the actions: ``actions.add_parser(name, help=...)`` with their arguments."""
@@ -206,6 +253,23 @@ class HanamiCommand(BaseCommand):
             ) from None
         return client
 
+    @contextmanager
+    def terminal_progress(self, label: str) -> Iterator[ProgressBar | None]:
+        """A progress bar on stderr when it is a terminal, else None: nothing is drawn."""
+        if not self.stderr.isatty():
+            yield None
+            return
+
+        def write(text: str) -> None:
+            self.stderr.write(text, style_func=str, ending="")
+            self.stderr.flush()
+
+        bar = ProgressBar(write, label)
+        try:
+            yield bar
+        finally:
+            bar.close()
+
     def show_single(self, value: Any, fields: Sequence[str]) -> None:
         """Print one object: raw JSON with ``-j``, otherwise the field table."""
         if self.options["json_output"]:
@@ -219,6 +283,15 @@ class HanamiCommand(BaseCommand):
             self.stdout.write(raw_json(table))
         else:
             self.stdout.write(render_list(table, fields))
+
+    def show_values(self, rows: Sequence[Sequence[float]], offset: int) -> None:
+        """Print content rows: the raw ``data`` array with ``-j``, otherwise the values table."""
+        if self.options["json_output"]:
+            # Go prints a whole float64 without a fraction: 255, not 255.0.
+            data = [[int(v) if float(v).is_integer() else v for v in row] for row in rows]
+            self.stdout.write(json.dumps(data, indent=4))
+        else:
+            self.stdout.write(render_values(rows, offset))
 
     def show_deleted(self, identifier: str) -> None:
         """Print hanamictl's confirmation of a delete."""
