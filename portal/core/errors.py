@@ -44,8 +44,11 @@ _REFUSALS = (NotFound, Forbidden, BadRequest, Conflict)
 
 
 def is_api_request(request: HttpRequest) -> bool:
-    """True for the JSON API under /api/."""
-    return request.path.startswith(API_PREFIX)
+    """True for the JSON API under /api/ and for scripts that ask for JSON (the upload endpoints)."""
+    return (
+        request.path.startswith(API_PREFIX)
+        or request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+    )
 
 
 def error_page(request: HttpRequest, *, status: int, template: str, message: str) -> HttpResponse:

@@ -101,6 +101,19 @@ def test_signed_in_post_without_csrf_token_is_refused(web: str, admin: Persona) 
     assert "hanami" in client.session
 
 
+def test_script_asking_for_json_gets_a_json_csrf_refusal(web: str, admin: Persona) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("accounts:login"))
+    response = client.post(
+        reverse("accounts:login"),
+        {"user_id": admin.user_id, "passphrase": admin.passphrase},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
+    assert "Reload the page and try again" in response.json()["detail"]
+
+
 def test_htmx_header_carries_the_csrf_token(web: str, admin: Persona) -> None:
     client = Client(enforce_csrf_checks=True)
     page = client.get(reverse("accounts:login")).content.decode()
