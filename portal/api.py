@@ -11,18 +11,12 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.security import SessionAuth
 
 from hanami_client import (
-    BackendUnavailable,
-    BadRequest,
-    Conflict,
-    Forbidden,
     HanamiError,
-    NotFound,
-    ProtocolError,
     Unauthorized,
 )
 from portal.accounts.api import router as accounts_router
 from portal.core.decorators import NOT_ADMIN, NOT_ADMIN_ROLE
-from portal.core.errors import EXPIRED_MESSAGE, UNAVAILABLE_MESSAGE
+from portal.core.errors import describe_backend_error
 from portal.core.session import end_session, hanami_session
 from portal.datasets.api import router as datasets_router
 from portal.projects.api import router as projects_router
@@ -39,25 +33,6 @@ change something also need the CSRF token in the `X-CSRFToken` header. Users and
 for admins only; datasets for every signed-in user, within what the backend lets them see.
 Every error is `{"detail": "<message>", "code": "<code>"}`; invalid input answers 422 with the
 problems in `errors` as well."""
-
-#: (error class, HTTP status, code); the first class the error is an instance of wins.
-BACKEND_ERRORS: tuple[tuple[type[HanamiError], int, str], ...] = (
-    (BackendUnavailable, 503, "backend_unavailable"),
-    (ProtocolError, 502, "backend_protocol_error"),
-    (BadRequest, 400, "bad_request"),
-    (Unauthorized, 401, "backend_unauthorized"),
-    (Forbidden, 403, "backend_forbidden"),
-    (NotFound, 404, "not_found"),
-    (Conflict, 409, "conflict"),
-    (HanamiError, 502, "backend_error"),
-)
-
-#: Statuses answered in our words: the backend's may be empty or name sockets and addresses.
-OUR_WORDS = {
-    401: EXPIRED_MESSAGE,
-    502: "The backend failed to answer this request properly.",
-    503: UNAVAILABLE_MESSAGE,
-}
 
 HTTP_ERROR_CODES = {
     400: "bad_request",
@@ -102,11 +77,10 @@ def describe_error(exc: Exception) -> tuple[int, dict[str, Any]]:
     if isinstance(exc, HttpError):
         code = HTTP_ERROR_CODES.get(exc.status_code, "error")
         return exc.status_code, {"detail": exc.message, "code": code}
-    status, code = next((s, c) for cls, s, c in BACKEND_ERRORS if isinstance(exc, cls))
-    if status in OUR_WORDS:
+    answer = describe_backend_error(exc)
+    if answer.status >= 500:
         logger.warning("backend error in %s: %s", exc.operation or "?", exc)
-        return status, {"detail": OUR_WORDS[status], "code": code}
-    return status, {"detail": exc.message or "The backend refused the request.", "code": code}
+    return answer.status, {"detail": answer.message, "code": answer.code}
 
 
 api = NinjaAPI(

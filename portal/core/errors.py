@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from hanami_client import (
     Forbidden,
     HanamiError,
     NotFound,
+    ProtocolError,
     Unauthorized,
 )
 from portal.core.htmx import toast_only
@@ -29,22 +31,82 @@ API_PREFIX = "/api/"
 EXPIRED_MESSAGE = "Your session with the backend has expired, please sign in again."
 UNAVAILABLE_MESSAGE = "The Hanami backend cannot be reached right now. Please try again shortly."
 
-# error class -> (HTTP status, template, our words); the first match wins, so HanamiError
-# stays last. Refusals (4xx) show the backend's own message when it gave one; for the rest the
-# message names sockets, addresses or parsing details, so the user gets our words.
-_PAGES: list[tuple[type[HanamiError], int, str, str]] = [
-    (NotFound, 404, "errors/404.html", "The backend does not know this item."),
-    (Forbidden, 403, "errors/403.html", "The backend does not allow this."),
-    (BadRequest, 400, "errors/backend_error.html", "The backend refused the request."),
-    (Conflict, 409, "errors/backend_error.html", "The backend refused the change."),
-    (BackendUnavailable, 503, "errors/backend_unavailable.html", UNAVAILABLE_MESSAGE),
-    (HanamiError, 502, "errors/backend_error.html", "The backend failed to answer properly."),
+
+@dataclass(frozen=True)
+class ErrorAnswer:
+    """How the portal answers one kind of backend error, on a page or in JSON."""
+
+    status: int
+    code: str
+    template: str
+    message: str
+
+
+# The first class the error is an instance of wins, so HanamiError stays last. Refusals (4xx)
+# show the backend's own message when it gave one; for the rest the message names sockets,
+# addresses or parsing details, so the user reads our words.
+_ANSWERS: list[tuple[type[HanamiError], ErrorAnswer]] = [
+    (Unauthorized, ErrorAnswer(401, "backend_unauthorized", "errors/403.html", EXPIRED_MESSAGE)),
+    (
+        NotFound,
+        ErrorAnswer(404, "not_found", "errors/404.html", "The backend does not know this item."),
+    ),
+    (
+        Forbidden,
+        ErrorAnswer(
+            403, "backend_forbidden", "errors/403.html", "The backend does not allow this."
+        ),
+    ),
+    (
+        BadRequest,
+        ErrorAnswer(
+            400, "bad_request", "errors/backend_error.html", "The backend refused the request."
+        ),
+    ),
+    (
+        Conflict,
+        ErrorAnswer(
+            409, "conflict", "errors/backend_error.html", "The backend refused the change."
+        ),
+    ),
+    (
+        BackendUnavailable,
+        ErrorAnswer(
+            503, "backend_unavailable", "errors/backend_unavailable.html", UNAVAILABLE_MESSAGE
+        ),
+    ),
+    (
+        ProtocolError,
+        ErrorAnswer(
+            502,
+            "backend_protocol_error",
+            "errors/backend_error.html",
+            "The backend failed to answer properly.",
+        ),
+    ),
+    (
+        HanamiError,
+        ErrorAnswer(
+            502,
+            "backend_error",
+            "errors/backend_error.html",
+            "The backend failed to answer properly.",
+        ),
+    ),
 ]
 _REFUSALS = (NotFound, Forbidden, BadRequest, Conflict)
 
 
+def describe_backend_error(error: HanamiError) -> ErrorAnswer:
+    """The one mapping of a backend error to a status, a code, a template and a message."""
+    answer = next(answer for error_class, answer in _ANSWERS if isinstance(error, error_class))
+    if isinstance(error, _REFUSALS) and error.message:
+        return replace(answer, message=error.message)
+    return answer
+
+
 def is_api_request(request: HttpRequest) -> bool:
-    """True for the JSON API under /api/ and for scripts that ask for JSON (the upload endpoints)."""
+    """True under /api/ and for scripts that ask for JSON (the upload endpoints)."""
     return (
         request.path.startswith(API_PREFIX)
         or request.get_preferred_type(["text/html", "application/json"]) == "application/json"
@@ -85,10 +147,7 @@ def backend_error_response(request: HttpRequest, error: HanamiError) -> HttpResp
         messages.warning(request, EXPIRED_MESSAGE)
         return sign_in_redirect(request)
     logger.warning("backend error on %s: %s", request.path, error)
-    status, template, fallback = next(
-        (status, template, fallback)
-        for error_class, status, template, fallback in _PAGES
-        if isinstance(error, error_class)
+    answer = describe_backend_error(error)
+    return error_page(
+        request, status=answer.status, template=answer.template, message=answer.message
     )
-    message = (error.message or fallback) if isinstance(error, _REFUSALS) else fallback
-    return error_page(request, status=status, template=template, message=message)

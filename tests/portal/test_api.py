@@ -213,7 +213,7 @@ def test_failing_backend_answers_502_in_our_words(
         response = admin_web.get("/api/projects")
     assert response.status_code == 502
     assert response.json() == {
-        "detail": "The backend failed to answer this request properly.",
+        "detail": "The backend failed to answer properly.",
         "code": code,
     }
 
