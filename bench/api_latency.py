@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for tests.backend
 
@@ -99,8 +100,8 @@ def measure_api(address: str) -> list[Result]:
         ]
 
 
-def measure_pages(address: str, data_dir: Path) -> list[Result]:
-    """The portal's user list, full page and htmx partial, through Django's test client."""
+def signed_in_portal(address: str, data_dir: Path) -> Any:
+    """A Django test client signed in as the admin, set up exactly as the served portal is."""
     os.environ.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
         PORTAL_DATA_DIR=str(data_dir),
@@ -121,6 +122,14 @@ def measure_pages(address: str, data_dir: Path) -> list[Result]:
         reverse("accounts:login"), {"user_id": ADMIN_ID, "passphrase": ADMIN_PASSPHRASE}
     )
     assert signed_in.status_code == 302, signed_in.status_code
+    return browser
+
+
+def measure_pages(address: str, data_dir: Path) -> list[Result]:
+    """The portal's user list, full page and htmx partial, through Django's test client."""
+    from django.urls import reverse
+
+    browser = signed_in_portal(address, data_dir)
     url = reverse("users:list")
 
     def full() -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root
 
-from bench.api_latency import Result, report, timed
+from bench.api_latency import Result, report, signed_in_portal, timed
 from bench.upload import write_mnist
 from hanami_client import HanamiClient
 from tests.backend import ADMIN_ID, ADMIN_PASSPHRASE, start_backend
@@ -47,23 +47,9 @@ def measure_content(client: HanamiClient, dataset_uuid: str) -> list[Result]:
 
 def measure_preview(address: str, data_dir: Path, dataset_uuid: str) -> list[Result]:
     """The portal's dataset page with its digit preview, through Django's test client."""
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        PORTAL_DATA_DIR=str(data_dir),
-        HANAMI_ADDRESS=address,
-    )
-    from django.core.management import call_command
-    from django.test import Client
     from django.urls import reverse
 
-    import portal.asgi  # noqa: F401 - sets Django up exactly as the served portal does
-
-    call_command("migrate", verbosity=0, interactive=False)
-    browser = Client(HTTP_HOST="127.0.0.1")
-    signed_in = browser.post(
-        reverse("accounts:login"), {"user_id": ADMIN_ID, "passphrase": ADMIN_PASSPHRASE}
-    )
-    assert signed_in.status_code == 302, signed_in.status_code
+    browser = signed_in_portal(address, data_dir)
     url = reverse("datasets:detail", args=[dataset_uuid])
 
     def preview() -> None:
