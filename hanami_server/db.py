@@ -13,7 +13,8 @@ from pathlib import Path
 # Rows keep their integer `row` for insertion order; soft-deleted rows keep their data and free
 # their id for reuse through the partial unique indexes. Temp files move from state `open` to
 # `consumed` (finalized), `purged` (idle timeout) or `deleted` (with their dataset); the byte
-# ranges written into an open one are kept merged in `tempfile_ranges`.
+# ranges written into an open one are kept merged in `tempfile_ranges`. A cluster keeps its
+# decoded template text (empty for a cluster without hexagons) so the network can be rebuilt.
 MIGRATIONS: list[str] = [
     """
     CREATE TABLE users (
@@ -87,6 +88,20 @@ MIGRATIONS: list[str] = [
         end_byte INTEGER NOT NULL,
         PRIMARY KEY (tempfile_uuid, start_byte)
     ) WITHOUT ROWID;
+    """,
+    """
+    CREATE TABLE clusters (
+        row INTEGER PRIMARY KEY AUTOINCREMENT,
+        uuid TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        visibility TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        template TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX clusters_live_name ON clusters(name) WHERE deleted = 0;
     """,
 ]
 

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from hanami_server.auth import TokenInvalid, read_token
 from hanami_server.responses import dump_json
 from hanami_server.state import ServerState
+from hanami_server.store.clusters import cluster_exists, get_cluster
 from hanami_server.upload import FileUploadSession
 
 
@@ -18,7 +19,7 @@ class Session(Protocol):
     """What an initialised socket talks to: one reply per message (strictly half-duplex)."""
 
     def handle(self, message: bytes) -> bytes:
-        """The reply to one client frame."""
+        """The reply to one client frame; may raise CloseSocket or SessionUnbound instead."""
 
     def close(self) -> None:
         """The socket is gone: release what the session holds."""
@@ -28,12 +29,39 @@ class InitFailure(Exception):
     """The init message was understood but refused; the text goes into the reply's `error`."""
 
 
+class CloseSocket(Exception):
+    """The session has no reply for this frame: the socket is closed (contract 3.2, R)."""
+
+
+class SessionUnbound(Exception):
+    """The session's target is gone: the frame is a fresh init message (contract 2.5)."""
+
+
+class ClusterSession:
+    """A socket bound to a cluster; direct IO is not served yet, so any frame closes it."""
+
+    def __init__(self, state: ServerState, cluster_uuid: str) -> None:
+        self._state = state
+        self._cluster_uuid = cluster_uuid
+
+    def handle(self, message: bytes) -> bytes:
+        """No reply: unbound when the cluster was deleted, else the socket is closed."""
+        if not cluster_exists(self._state.db, self._cluster_uuid):
+            raise SessionUnbound
+        raise CloseSocket
+
+    def close(self) -> None:
+        """Nothing is held."""
+
+
 Opener = Callable[[ServerState, dict[str, Any], str], Session]
 
 
 def _open_cluster(state: ServerState, user: dict[str, Any], target_uuid: str) -> Session:
-    """Direct IO: no cluster store exists yet in this slice, so every uuid is unknown."""
-    raise InitFailure(f"Cluster with UUID '{target_uuid}' not found")
+    """Direct IO with a cluster the token's user may see (contract 1.11)."""
+    if get_cluster(state.db, target_uuid, user) is None:
+        raise InitFailure(f"Cluster with UUID '{target_uuid}' not found")
+    return ClusterSession(state, target_uuid)
 
 
 def _open_file_upload(state: ServerState, user: dict[str, Any], target_uuid: str) -> Session:
@@ -78,7 +106,7 @@ def _failure(text: str) -> bytes:
 
 
 async def serve_websocket(state: ServerState, receive: Callable, send: Callable) -> None:
-    """Accept, then answer every client frame with exactly one binary frame."""
+    """Accept, then answer every client frame with exactly one binary frame (or close)."""
     if (await receive())["type"] != "websocket.connect":
         return
     await send({"type": "websocket.accept"})
@@ -89,10 +117,17 @@ async def serve_websocket(state: ServerState, receive: Callable, send: Callable)
             if event["type"] != "websocket.receive":
                 return
             frame = event.get("bytes") or (event.get("text") or "").encode()
+            if session is not None:
+                try:
+                    reply = await asyncio.to_thread(session.handle, frame)
+                except SessionUnbound:
+                    await asyncio.shield(asyncio.to_thread(session.close))
+                    session = None
+                except CloseSocket:
+                    await send({"type": "websocket.close", "code": 1000})
+                    return
             if session is None:
                 reply, session = await asyncio.to_thread(init_session, state, frame)
-            else:
-                reply = await asyncio.to_thread(session.handle, frame)
             await send({"type": "websocket.send", "bytes": reply})
     finally:
         if session is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hanami_server.api import dataset_reads, datasets, projects, token, users
+from hanami_server.api import clusters, dataset_reads, datasets, projects, token, users
 from hanami_server.routing import Router
 
 ROUTERS: list[Router] = [
@@ -11,4 +11,5 @@ ROUTERS: list[Router] = [
     projects.router,
     datasets.router,
     dataset_reads.router,
+    clusters.router,
 ]

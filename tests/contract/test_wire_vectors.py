@@ -39,22 +39,16 @@ TS_RE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 SLOT_RE = re.compile(r"<uuid:(\d+)>")
 
 _RESULTS = "result datasets come from request tasks (contract 6.4), a later issue"
-_CLUSTERS = "clusters (contract 2.5, 5) are a later issue: not built yet"
+_COUNTERS = "cluster counters after training need tasks (contract 2.5, 2.6): not built yet"
+_MODES = "cluster modes (contract 2.5 set_mode) are not built yet"
 _TASKS = "tasks (contract 2.6, 7) are a later issue: not built yet"
 _CHECKPOINTS = "checkpoints (contract 2.7) are a later issue: not built yet"
-_DIRECT = "direct IO (contract 3.2) needs clusters, a later issue"
+_DIRECT = "direct IO (contract 3.2) needs the engine, not built yet"
 _HOSTS = "hosts (contract 2.8) are a later issue: not built yet"
 _LOGS = "log endpoints (contract 2.9) are a later issue; the audit rows are written already"
 _MEASURE = "measurements and system info (contract 2.10, 2.11) are a later issue"
 
 LATER_SLICES: dict[str, str] = {
-    "cluster create": _CLUSTERS,
-    "cluster create again": _CLUSTERS,
-    "cluster create broken template": _CLUSTERS,
-    "cluster create template not base64": _CLUSTERS,
-    "cluster get": _CLUSTERS,
-    "cluster get unknown": _CLUSTERS,
-    "cluster list": _CLUSTERS,
     "train": _TASKS,
     "train done": _TASKS,
     "train unknown cluster": _TASKS,
@@ -64,7 +58,7 @@ LATER_SLICES: dict[str, str] = {
     "result get": _RESULTS,
     "result content": _RESULTS,
     "accuracy check below 10000 rows": _RESULTS,
-    "cluster get after training": _CLUSTERS,
+    "cluster get after training": _COUNTERS,
     "task delete": _TASKS,
     "task delete again": _TASKS,
     "save": _CHECKPOINTS,
@@ -74,11 +68,11 @@ LATER_SLICES: dict[str, str] = {
     "restore": _CHECKPOINTS,
     "restore done": _CHECKPOINTS,
     "restore unknown checkpoint": _CHECKPOINTS,
-    "direct mode": _CLUSTERS,
-    "direct mode again": _CLUSTERS,
+    "direct mode": _MODES,
+    "direct mode again": _MODES,
     "direct io": _DIRECT,
-    "task mode": _CLUSTERS,
-    "task mode again": _CLUSTERS,
+    "task mode": _MODES,
+    "task mode again": _MODES,
     "train item without hexagon": _TASKS,
     "train unknown output column": _TASKS,
     "hosts": _HOSTS,
@@ -93,8 +87,6 @@ LATER_SLICES: dict[str, str] = {
     "threading": _MEASURE,
     "checkpoint delete": _CHECKPOINTS,
     "checkpoint delete again": _CHECKPOINTS,
-    "cluster delete": _CLUSTERS,
-    "cluster delete again": _CLUSTERS,
     "result delete": _RESULTS,
 }
 
@@ -106,6 +98,7 @@ CAPTURES: dict[str, dict[str, str]] = {
         "mnist_labels": "uuid_label_file",
     },
     "csv register": {"csv": "uuid", "csv_file": "uuid_input_file"},
+    "cluster create": {"cluster": "uuid"},
 }
 # steps that poll until a reply key has a value, as the SDK does
 WAITS: dict[str, tuple[str, Any]] = {
@@ -328,6 +321,8 @@ def test_the_replay_covers_this_slice() -> None:
         "/dataset",
         "/dataset/all",
         "/dataset/content",
+        "/cluster",
+        "/cluster/all",
     } <= paths
     assert {"WS-INIT", "WS-UPLOAD"} <= {request["method"] for request in replayed}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 
+from hanami_server.db import MIGRATIONS
 from tests.backend import ADMIN_ID, ADMIN_PASSPHRASE, Backend, start_backend
 from tests.hanami_server.uploads import (
     CHUNK,
@@ -48,10 +49,12 @@ def test_datasets_and_open_uploads_survive_a_restart(fresh_backend: Backend) -> 
         restarted.stop()
 
 
-def test_the_schema_moves_to_version_2_with_the_dataset_tables(fresh_backend: Backend) -> None:
+def test_the_schema_is_at_the_latest_version(
+    fresh_backend: Backend,
+) -> None:
     tables = {row[0] for row in query_db(fresh_backend.data_dir, "SELECT name FROM sqlite_master")}
     assert {"datasets", "tempfiles", "tempfile_ranges", "users", "projects"} <= tables
-    assert query_db(fresh_backend.data_dir, "PRAGMA user_version") == [(2,)]
+    assert query_db(fresh_backend.data_dir, "PRAGMA user_version") == [(len(MIGRATIONS),)]
 
 
 def test_a_version_1_database_is_upgraded_in_place(fresh_backend: Backend) -> None:
@@ -59,6 +62,7 @@ def test_a_version_1_database_is_upgraded_in_place(fresh_backend: Backend) -> No
     with closing(sqlite3.connect(fresh_backend.data_dir / "hanami.db")) as conn:
         conn.executescript(
             "DROP TABLE datasets; DROP TABLE tempfiles; DROP TABLE tempfile_ranges;"
+            " DROP TABLE clusters;"
             " PRAGMA user_version = 1;"
         )
     restarted = start_backend(fresh_backend.data_dir, fresh_backend.port)
@@ -66,7 +70,7 @@ def test_a_version_1_database_is_upgraded_in_place(fresh_backend: Backend) -> No
         token = token_for(restarted.address, ADMIN_ID, ADMIN_PASSPHRASE)
         ticket = register_csv(restarted.address, token, b"a,b\n1,2\n")
         assert ticket["owner_id"] == ADMIN_ID
-        assert query_db(restarted.data_dir, "PRAGMA user_version") == [(2,)]
+        assert query_db(restarted.data_dir, "PRAGMA user_version") == [(len(MIGRATIONS),)]
     finally:
         restarted.stop()
 
