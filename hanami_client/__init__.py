@@ -16,6 +16,7 @@ from hanami_client._errors import (
     Unauthorized,
 )
 from hanami_client.types import (
+    Cluster,
     Dataset,
     Project,
     ProjectAssignment,
@@ -30,6 +31,7 @@ __all__ = [
     "ApiError",
     "BackendUnavailable",
     "BadRequest",
+    "Cluster",
     "Conflict",
     "Dataset",
     "Forbidden",

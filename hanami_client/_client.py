@@ -8,7 +8,7 @@ from typing import Any
 from hanami_client._errors import ProtocolError, Unauthorized
 from hanami_client._http import Transport
 from hanami_client._token import decode_token, encode_passphrase
-from hanami_client.resources import Datasets, Projects, Users
+from hanami_client.resources import Clusters, Datasets, Projects, Users
 from hanami_client.types import TokenInfo
 
 __all__ = ["HanamiClient"]
@@ -29,6 +29,7 @@ class HanamiClient:
         self.users = Users(self._transport)
         self.projects = Projects(self._transport)
         self.datasets = Datasets(self._transport)
+        self.clusters = Clusters(self._transport)
 
     @property
     def address(self) -> str:

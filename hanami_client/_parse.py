@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from hanami_client.types import (
+    Cluster,
     Dataset,
     Project,
     ProjectAssignment,
@@ -18,6 +19,7 @@ from hanami_client.types import (
 
 __all__ = [
     "assignments",
+    "cluster",
     "columns",
     "count",
     "dataset",
@@ -121,6 +123,20 @@ def dataset(data: Mapping[str, Any]) -> Dataset:
         number_of_rows=count(data["number_of_rows"]),
         number_of_columns=count(data["number_of_columns"]),
         created_at=text(data["created_at"]),
+    )
+
+
+def cluster(data: Mapping[str, Any]) -> Cluster:
+    """A ``ClRow`` (create) or a ``ClRow`` with its counters (``GET /cluster``)."""
+    return Cluster(
+        uuid=text(data["uuid"]),
+        name=text(data["name"]),
+        owner_id=text(data["owner_id"]),
+        project_id=text(data["project_id"]),
+        visibility=text(data["visibility"]),
+        created_at=text(data["created_at"]),
+        number_of_blocks=count(data.get("number_of_blocks", 0)),
+        number_of_sections=count(data.get("number_of_sections", 0)),
     )
 
 

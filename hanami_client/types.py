@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = [
+    "Cluster",
     "Dataset",
     "Project",
     "ProjectAssignment",
@@ -151,3 +152,17 @@ class UploadTicket:
     dataset_uuid: str
     input_file_uuid: str
     label_file_uuid: str | None = None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A cluster; only ``get`` reports its counters (0 after create, as the contract says)."""
+
+    uuid: str
+    name: str
+    owner_id: str
+    project_id: str
+    visibility: str
+    created_at: str
+    number_of_blocks: int = 0
+    number_of_sections: int = 0

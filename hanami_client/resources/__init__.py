@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from hanami_client.resources.clusters import Clusters
 from hanami_client.resources.datasets import Datasets
 from hanami_client.resources.projects import Projects
 from hanami_client.resources.users import Users
 
-__all__ = ["Datasets", "Projects", "Users"]
+__all__ = ["Clusters", "Datasets", "Projects", "Users"]

@@ -2,5 +2,5 @@
 
 A script written for the official SDK runs after changing only its import line::
 
-    from hanami_client.sdk import dataset, hanami_token, project, user, hanami_exceptions
+    from hanami_client.sdk import cluster, dataset, hanami_token, project, user, hanami_exceptions
 """

@@ -22,6 +22,7 @@ PUBLIC_NAMES = [
     "ApiError",
     "BackendUnavailable",
     "BadRequest",
+    "Cluster",
     "Conflict",
     "Dataset",
     "Forbidden",

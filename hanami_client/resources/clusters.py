@@ -1,0 +1,56 @@
+"""Clusters: ``/v1.0alpha/cluster`` and ``/v1.0alpha/cluster/all`` (contract 2.5).
+
+``create`` takes the template as text and sends it base64-encoded as UTF-8. The official SDK
+refuses non-ASCII text locally; we let the backend judge it, so the caller gets the parser's
+report with its line and position (``hanami_client.sdk.cluster`` keeps the SDK's local refusal).
+"""
+
+from __future__ import annotations
+
+import base64
+
+from hanami_client import _parse
+from hanami_client.resources._base import Resource
+from hanami_client.types import Cluster, Table
+
+__all__ = ["Clusters", "encode_template"]
+
+_LIST_CELLS = {
+    "created_at": _parse.text,
+    "uuid": _parse.text,
+    "project_id": _parse.text,
+    "owner_id": _parse.text,
+    "visibility": _parse.text,
+    "name": _parse.text,
+}
+
+
+def encode_template(template: str) -> str:
+    """A template as ``POST /cluster`` expects it: base64 of its UTF-8 bytes."""
+    return base64.b64encode(template.encode()).decode("ascii")
+
+
+class Clusters(Resource):
+    """Create, read, list and delete clusters."""
+
+    def create(self, name: str, template: str = "") -> Cluster:
+        """Create a cluster from a template's text (its counters start at 0)."""
+        body = {"name": name, "template": encode_template(template)}
+        data = self._transport.send_json("POST", "/cluster", operation="clusters.create", body=body)
+        return self._read("clusters.create", _parse.cluster, data)
+
+    def get(self, uuid: str) -> Cluster:
+        """One cluster with its block and section counters."""
+        query = {"uuid": uuid}
+        data = self._transport.send_json("GET", "/cluster", operation="clusters.get", query=query)
+        return self._read("clusters.get", _parse.cluster, data)
+
+    def list(self) -> Table:
+        """Visible clusters: columns created_at, uuid, project_id, owner_id, visibility, name."""
+        data = self._transport.send_json("GET", "/cluster/all", operation="clusters.list")
+        return self._read("clusters.list", lambda d: _parse.table(d, _LIST_CELLS), data)
+
+    def delete(self, uuid: str) -> None:
+        """Delete a cluster (its queued and running tasks go with it)."""
+        query = {"uuid": uuid}
+        self._transport.send_json("DELETE", "/cluster", operation="clusters.delete", query=query)
