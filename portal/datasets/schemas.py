@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Any
 
 from ninja import Field, Form, Path, Query, Schema
 
 from hanami_client import Dataset
 from hanami_client.rules import NAME_LENGTH, NAME_RE, UUID_RE
-from portal.projects.schemas import NAME_HELP, anchored
+from portal.core.schemas import rule_string
+from portal.projects.schemas import NAME_HELP
 
 __all__ = [
     "MAX_CONTENT_ROWS",
@@ -30,21 +31,10 @@ __all__ = [
 MAX_CONTENT_ROWS = 10_000
 UUID_HELP = "A dataset's uuid (8-4-4-4-12 hexadecimal digits)."
 
-DatasetUuidPath = Annotated[str, Path(pattern=anchored(UUID_RE), description=UUID_HELP)]
-DatasetUuidQuery = Annotated[str, Query(pattern=anchored(UUID_RE), description=UUID_HELP)]
-DatasetName = Annotated[
-    str,
-    Form(
-        pattern=anchored(NAME_RE),
-        min_length=NAME_LENGTH[0],
-        max_length=NAME_LENGTH[1],
-        description=NAME_HELP,
-    ),
-]
-ColumnQuery = Annotated[
-    str,
-    Query(pattern=anchored(NAME_RE), description="A column of the dataset, e.g. picture or label."),
-]
+DatasetUuidPath = rule_string(UUID_RE, UUID_HELP, source=Path)
+DatasetUuidQuery = rule_string(UUID_RE, UUID_HELP, source=Query)
+DatasetName = rule_string(NAME_RE, NAME_HELP, limits=NAME_LENGTH, source=Form)
+ColumnQuery = rule_string(NAME_RE, "A column of the dataset, e.g. picture or label.", source=Query)
 
 
 def wire_description(description: Mapping[str, tuple[int, int]]) -> dict[str, dict[str, int]]:

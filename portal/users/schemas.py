@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from ninja import Field, Path, Schema
 from pydantic import SecretStr, field_validator
 from pydantic_core import PydanticCustomError
 
 from hanami_client.rules import ID_EXT_RE, ID_LENGTH, ID_RE, PASSPHRASE_MIN_BYTES
-from portal.projects.schemas import DisplayName, ProjectId, anchored
+from portal.core.schemas import rule_string
+from portal.projects.schemas import DisplayName, ProjectId
 
 __all__ = [
     "AssignmentIn",
@@ -24,33 +23,13 @@ __all__ = [
 PASSPHRASE_MAX_BYTES = 4096 // 4 * 3
 USER_ID_HELP = "A letter, then letters, digits, _ or @ (4 to 254 characters)."
 
-UserId = Annotated[
-    str,
-    Field(
-        pattern=anchored(ID_EXT_RE),
-        min_length=ID_LENGTH[0],
-        max_length=ID_LENGTH[1],
-        description=USER_ID_HELP,
-    ),
-]
-UserIdPath = Annotated[
-    str,
-    Path(
-        pattern=anchored(ID_EXT_RE),
-        min_length=ID_LENGTH[0],
-        max_length=ID_LENGTH[1],
-        description=USER_ID_HELP,
-    ),
-]
-RoleName = Annotated[
-    str,
-    Field(
-        pattern=anchored(ID_RE),
-        min_length=ID_LENGTH[0],
-        max_length=ID_LENGTH[1],
-        description="The user's role in the project, e.g. member (4 to 254 characters).",
-    ),
-]
+UserId = rule_string(ID_EXT_RE, USER_ID_HELP, limits=ID_LENGTH)
+UserIdPath = rule_string(ID_EXT_RE, USER_ID_HELP, limits=ID_LENGTH, source=Path)
+RoleName = rule_string(
+    ID_RE,
+    "The user's role in the project, e.g. member (4 to 254 characters).",
+    limits=ID_LENGTH,
+)
 
 
 class UserIn(Schema):
