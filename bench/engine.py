@@ -21,8 +21,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root
 
+from hanami_client.template.model import ClusterTemplate, Interface, Settings
 from hanami_server.engine import Network
-from hanami_server.template.model import ClusterTemplate, Interface, Settings
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "mnist-5k"
 PASSES = 3

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from hanami_server.responses import ApiError, table
-from hanami_server.routing import Call, Router
-from hanami_server.store import clusters as store
-from hanami_server.template import (
+from hanami_client.template import (
     TemplateDecodeError,
     TemplateError,
     decode_template,
     parse_template,
 )
+from hanami_server.responses import ApiError, table
+from hanami_server.routing import Call, Router
+from hanami_server.store import clusters as store
 from hanami_server.validation import NAME_PATTERN, UUID_PATTERN, Field, string
 
 router = Router()

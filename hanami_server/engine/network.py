@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from hanami_client.template.model import ClusterTemplate
 from hanami_server.engine.errors import EngineError
 from hanami_server.engine.features import (
     GAMMA,
@@ -18,7 +19,6 @@ from hanami_server.engine.features import (
 )
 from hanami_server.engine.readout import add_rows, solve
 from hanami_server.engine.topology import build_topology
-from hanami_server.template.model import ClusterTemplate
 
 STATE_FORMAT = 1
 BLOCK = 64

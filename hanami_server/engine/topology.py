@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from hanami_server.template.model import ClusterTemplate, Position
+from hanami_client.template.model import ClusterTemplate, Position
 
 NEURONS_PER_HEXAGON = 1024
 MAX_HIDDEN_NEURONS = 4096

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hanami_client.template.model import ClusterTemplate, Interface, Settings
 from hanami_server.engine import EngineError, Network
 from hanami_server.engine.features import activity, synapses
-from hanami_server.template.model import ClusterTemplate, Interface, Settings
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "mnist-5k"
 ROW = ((1, 1, 1), (2, 1, 1), (3, 1, 1))

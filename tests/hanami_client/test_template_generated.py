@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
-from hanami_server.template import (
+from hanami_client.template import (
     ClusterTemplate,
     Interface,
     Position,

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hanami_server.template.errors import TemplateError
-from hanami_server.template.lexer import Lexer, Token
-from hanami_server.template.model import ClusterTemplate, Interface, Position, Settings
+from hanami_client.template.errors import TemplateError
+from hanami_client.template.lexer import Lexer, Token
+from hanami_client.template.model import ClusterTemplate, Interface, Position, Settings
 
 SETTINGS = ("neuron_cooldown", "refractory_time", "max_connection_distance", "enable_reduction")
 INPUT_FLAGS = ("binary", "match")

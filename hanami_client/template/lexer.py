@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from hanami_server.template.errors import TemplateError
+from hanami_client.template.errors import TemplateError
 
 VERSION_LEXEMES = ("version:1", "version: 1")
 KEYWORDS = frozenset(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hanami_server.template import (
+from hanami_client.template import (
     ClusterTemplate,
     Interface,
     Settings,

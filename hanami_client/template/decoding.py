@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from hanami_server.template.errors import TemplateDecodeError
+from hanami_client.template.errors import TemplateDecodeError
 
 
 def decode_template(b64: str) -> str:
