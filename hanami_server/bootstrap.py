@@ -11,9 +11,13 @@ from hanami_server.db import Database, SchemaTooNew
 from hanami_server.policy import default_policy
 from hanami_server.routing import Routes
 from hanami_server.state import ServerState
+from hanami_server.store.checkpoints import live_checkpoint_uuids
+from hanami_server.store.clusters import live_cluster_uuids
 from hanami_server.store.datasets import live_dataset_uuids
+from hanami_server.store.tasks import abort_unfinished
 from hanami_server.store.tempfiles import open_tempfile_uuids
 from hanami_server.store.users import admin_exists, create_user
+from hanami_server.tasks.registry import Runtimes
 from hanami_server.tempfiles import Attachments
 from hanami_server.validation import ID_EXT_PATTERN, NAME_PATTERN, string, validate
 
@@ -49,22 +53,27 @@ def prepare(config: Config) -> ServerState:
         policy=default_policy(),
         routes=Routes(ROUTERS),
         uploads=Attachments(),
+        runtimes=Runtimes(db, config),
     )
 
 
 def prepare_storage(config: Config, db: Database) -> None:
-    """Create the dataset and temp-file folders; remove what an interrupted run left behind
-    there: half-written dataset files and files no live row refers to."""
-    for directory in (config.datasets_dir, config.tempfiles_dir):
-        directory.mkdir(exist_ok=True, mode=0o700)
+    """Create the dataset, temp-file, network-state and checkpoint folders; remove what an
+    interrupted run left behind there: half-written files and files no live row refers to.
+    Tasks that were queued or active when the last run ended now read `aborted`."""
     live = {
         config.datasets_dir: set(live_dataset_uuids(db)),
         config.tempfiles_dir: set(open_tempfile_uuids(db)),
+        config.clusters_dir: {f"{uuid}.npz" for uuid in live_cluster_uuids(db)},
+        config.checkpoints_dir: set(live_checkpoint_uuids(db)),
     }
+    for directory in live:
+        directory.mkdir(exist_ok=True, mode=0o700)
     for directory, names in live.items():
         for path in directory.iterdir():
             if path.name not in names:
                 path.unlink()
+    abort_unfinished(db)
 
 
 def ensure_admin(db: Database) -> None:

@@ -38,6 +38,15 @@ class Config:
         return self.data_dir / "tempfiles"
 
     @property
+    def clusters_dir(self) -> Path:
+        """Where each cluster's learned network state is kept."""
+        return self.data_dir / "clusters"
+
+    @property
+    def checkpoints_dir(self) -> Path:
+        return self.data_dir / "checkpoints"
+
+    @property
     def token_key_path(self) -> Path:
         return self.data_dir / "token.key"
 

@@ -14,7 +14,11 @@ from pathlib import Path
 # their id for reuse through the partial unique indexes. Temp files move from state `open` to
 # `consumed` (finalized), `purged` (idle timeout) or `deleted` (with their dataset); the byte
 # ranges written into an open one are kept merged in `tempfile_ranges`. A cluster keeps its
-# decoded template text (empty for a cluster without hexagons) so the network can be rebuilt.
+# decoded template text (empty for a cluster without hexagons) so the network can be rebuilt,
+# and, from v4, its counters and hexagon sizes as of the last saved network state. Tasks keep
+# their history (state, cycles, timestamps, the spec they were created with); a checkpoint row
+# keeps the shape its network needs (`layout`) and the hexagon sizes it brings (JSON). v4 creates
+# its tables only if missing, so a database whose version number was set back by hand upgrades.
 MIGRATIONS: list[str] = [
     """
     CREATE TABLE users (
@@ -102,6 +106,41 @@ MIGRATIONS: list[str] = [
         deleted INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX clusters_live_name ON clusters(name) WHERE deleted = 0;
+    """,
+    """
+    ALTER TABLE clusters ADD COLUMN number_of_blocks INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE clusters ADD COLUMN number_of_sections INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE clusters ADD COLUMN sizes TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE tasks (
+        row INTEGER PRIMARY KEY AUTOINCREMENT,
+        uuid TEXT NOT NULL UNIQUE,
+        cluster_uuid TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        current_cycle INTEGER NOT NULL DEFAULT 0,
+        total_number_of_cycles INTEGER NOT NULL,
+        queue_timestamp TEXT NOT NULL,
+        start_timestamp TEXT NOT NULL DEFAULT '-',
+        end_timestamp TEXT NOT NULL DEFAULT '-',
+        spec TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX tasks_cluster ON tasks(cluster_uuid) WHERE deleted = 0;
+    CREATE TABLE checkpoints (
+        row INTEGER PRIMARY KEY AUTOINCREMENT,
+        uuid TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        visibility TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        layout TEXT NOT NULL,
+        sizes TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+    );
     """,
 ]
 

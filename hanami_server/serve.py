@@ -1,4 +1,5 @@
-"""Serve the application with daphne on one TCP port until a signal stops it; purge meanwhile."""
+"""Serve the application with daphne on one TCP port until a signal stops it; purge meanwhile;
+then stop the clusters' workers."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def serve(state: ServerState) -> int:
         server.run()
     finally:
         stop_purger.set()
+        state.runtimes.shutdown()
     if not server.listening_addresses:
         logger.error("could not listen on %s:%d", config.host, config.port)
         return 1

@@ -1,4 +1,5 @@
-"""What every request handler may reach: configuration, database, token key, policy, uploads."""
+"""What every request handler may reach: configuration, database, token key, policy, uploads,
+the clusters' task runtimes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from hanami_server.config import Config
 from hanami_server.db import Database
 from hanami_server.policy import Policy
 from hanami_server.routing import Routes
+from hanami_server.tasks.registry import Runtimes
 from hanami_server.tempfiles import Attachments
 
 
@@ -21,3 +23,4 @@ class ServerState:
     policy: Policy
     routes: Routes
     uploads: Attachments
+    runtimes: Runtimes

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from hanami_server.api import clusters, dataset_reads, datasets, projects, token, users
+from hanami_server.api import (
+    checkpoints,
+    cluster_checkpoints,
+    clusters,
+    dataset_reads,
+    datasets,
+    projects,
+    tasks,
+    token,
+    users,
+)
 from hanami_server.routing import Router
 
 ROUTERS: list[Router] = [
@@ -12,4 +22,7 @@ ROUTERS: list[Router] = [
     datasets.router,
     dataset_reads.router,
     clusters.router,
+    cluster_checkpoints.router,
+    tasks.router,
+    checkpoints.router,
 ]

@@ -1,4 +1,5 @@
-"""Cluster create, get, list and delete (contract 2.5); the template is parsed, then stored."""
+"""Cluster create, get, list and delete (contract 2.5); the template is parsed, then stored.
+A cluster's tasks and network live in its runtime (`hanami_server.tasks`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from hanami_client.template import (
 from hanami_server.responses import ApiError, table
 from hanami_server.routing import Call, Router
 from hanami_server.store import clusters as store
+from hanami_server.tasks.runtime import ClusterClosed, ClusterRuntime
 from hanami_server.validation import NAME_PATTERN, UUID_PATTERN, Field, string
 
 router = Router()
@@ -35,6 +37,24 @@ def visible_cluster(call: Call, cluster_uuid: str) -> dict[str, Any]:
     if cluster is None:
         raise not_found(cluster_uuid)
     return cluster
+
+
+def runtime_of(call: Call, cluster: dict[str, Any]) -> ClusterRuntime:
+    """The runtime of a visible cluster; the 404 when it was deleted a moment ago."""
+    try:
+        return call.state.runtimes.of(cluster)
+    except ClusterClosed as error:
+        raise not_found(cluster["uuid"]) from error
+
+
+def require_hexagons(cluster: dict[str, Any]) -> None:
+    """R of contract 2.6: a cluster created without a template has nothing to run tasks on."""
+    if not cluster["template"]:
+        raise ApiError(
+            400,
+            f"Cluster with uuid '{cluster['uuid']}' has no hexagons: it was created without a"
+            " template",
+        )
 
 
 def _row(cluster: dict[str, Any]) -> dict[str, Any]:
@@ -74,9 +94,14 @@ def create_cluster(call: Call) -> dict[str, Any]:
 
 @router.route("GET", "cluster", uuid=_UUID)
 def get_cluster(call: Call) -> dict[str, Any]:
-    """A cluster with its counters (0 until the engine trains it)."""
+    """A cluster with its counters (0 until the engine trains it; live while it does)."""
     cluster = visible_cluster(call, call.inputs["uuid"])
-    return {**_row(cluster), "number_of_blocks": 0, "number_of_sections": 0}
+    runtime = call.state.runtimes.loaded(cluster["uuid"])
+    if runtime is None:
+        blocks, sections = cluster["number_of_blocks"], cluster["number_of_sections"]
+    else:
+        blocks, sections = runtime.counters()
+    return {**_row(cluster), "number_of_blocks": blocks, "number_of_sections": sections}
 
 
 @router.route("GET", "cluster/all")
@@ -91,8 +116,10 @@ def list_clusters(call: Call) -> dict[str, Any]:
 
 @router.route("DELETE", "cluster", uuid=_UUID)
 def delete_cluster(call: Call) -> dict[str, Any]:
-    """Delete a cluster (soft in the database)."""
+    """Delete a cluster (soft in the database): its running task stops, its queue, task history
+    and learned state go; result datasets and checkpoints stay."""
     cluster_uuid = call.inputs["uuid"]
     if not store.delete_cluster(call.state.db, cluster_uuid, call.user):
         raise not_found(cluster_uuid)
+    call.state.runtimes.drop(cluster_uuid)
     return {}

@@ -10,6 +10,7 @@ API::
     network.train_one(inputs, expected); network.request_one(inputs)   # direct IO, one sample
     network.solve()                      # solve the outputs now (train_one leaves it to later)
     state = network.state(); Network.from_state(template, state)       # checkpoints
+    network.layout                       # the shape a checkpoint must have to be restored
     network.number_of_blocks; network.number_of_sections; network.rows_trained
 
 ``inputs``/``expected`` map hexagon names to ``(rows, width)`` arrays. ``train`` is exactly one

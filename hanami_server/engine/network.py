@@ -111,6 +111,11 @@ class Network:
         """Non-zero output synapses as of the last solve, in sections of 64 per output hexagon."""
         return sum(-(-int(np.count_nonzero(w)) // BLOCK) for w in self._weights.values())
 
+    @property
+    def layout(self) -> list[str]:
+        """The shape a checkpoint must agree on (see ``from_state``): interfaces, hidden blocks."""
+        return self._layout()
+
     # training and requests
 
     def train(

@@ -1,7 +1,9 @@
-"""Stored clusters with their template text; every read is scoped to the caller (1.11)."""
+"""Stored clusters with their template text and, as of their last saved network state, counters
+and hexagon sizes; every read is scoped to the caller (1.11)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -10,8 +12,8 @@ from hanami_server.store.scope import SCOPE, scope
 
 VISIBILITY = "private"
 _SELECT = (
-    "SELECT uuid, name, owner_id, project_id, visibility, created_at, template"
-    " FROM clusters WHERE deleted = 0"
+    "SELECT uuid, name, owner_id, project_id, visibility, created_at, template,"
+    " number_of_blocks, number_of_sections, sizes FROM clusters WHERE deleted = 0"
 )
 _LIVE = "SELECT 1 FROM clusters WHERE deleted = 0"
 _DELETE = "UPDATE clusters SET deleted = 1 WHERE uuid = ? AND deleted = 0 AND "
@@ -51,6 +53,22 @@ def cluster_exists(db: Database, cluster_uuid: str) -> bool:
     """Whether a live cluster (any owner) has this uuid."""
     query = _LIVE + " AND uuid = ?"
     return db.connection().execute(query, (cluster_uuid,)).fetchone() is not None
+
+
+def live_cluster_uuids(db: Database) -> list[str]:
+    """The uuids of every live cluster (any owner)."""
+    return [row["uuid"] for row in db.connection().execute(_SELECT)]
+
+
+def save_network_facts(
+    db: Database, cluster_uuid: str, *, blocks: int, sections: int, sizes: dict[str, Any]
+) -> None:
+    """Record the counters and hexagon sizes of the network state just saved for a cluster."""
+    db.connection().execute(
+        "UPDATE clusters SET number_of_blocks = ?, number_of_sections = ?, sizes = ?"
+        " WHERE uuid = ?",
+        (blocks, sections, json.dumps(sizes, sort_keys=True), cluster_uuid),
+    )
 
 
 def list_clusters(db: Database, user: dict[str, Any]) -> list[dict[str, Any]]:

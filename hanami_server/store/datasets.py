@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable
@@ -40,6 +41,38 @@ def register_dataset(
     dataset = get_dataset(db, dataset_uuid, user)
     assert dataset is not None
     return dataset
+
+
+def insert_result_dataset(
+    conn: sqlite3.Connection, *, dataset_uuid: str, name: str, user: dict[str, Any]
+) -> None:
+    """Insert the finalized row of a request task's result dataset (contract 6.4), inside the
+    caller's transaction: its file exists already (0 rows until the task ends)."""
+    conn.execute(
+        "INSERT INTO datasets (uuid, name, kind, owner_id, project_id, visibility, created_at,"
+        " finalized) VALUES (?, ?, 'result', ?, ?, ?, ?, 1)",
+        (
+            dataset_uuid,
+            name,
+            str(user.get("id", "")),
+            str(user.get("project_id", "")),
+            VISIBILITY,
+            now_timestamp(),
+        ),
+    )
+
+
+def commit_result(db: Database, dataset_uuid: str, commit_file: Callable[[], None]) -> bool:
+    """Call `commit_file` (which puts a result file in place) while the dataset is still live;
+    False, without calling it, when the dataset was deleted meanwhile."""
+    with db.transaction() as conn:
+        live = conn.execute(
+            "SELECT 1 FROM datasets WHERE uuid = ? AND deleted = 0", (dataset_uuid,)
+        ).fetchone()
+        if live is None:
+            return False
+        commit_file()
+    return True
 
 
 def get_dataset(db: Database, dataset_uuid: str, user: dict[str, Any]) -> dict[str, Any] | None:

@@ -38,43 +38,18 @@ JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 TS_RE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 SLOT_RE = re.compile(r"<uuid:(\d+)>")
 
-_RESULTS = "result datasets come from request tasks (contract 6.4), a later issue"
-_COUNTERS = "cluster counters after training need tasks (contract 2.5, 2.6): not built yet"
-_MODES = "cluster modes (contract 2.5 set_mode) are not built yet"
-_TASKS = "tasks (contract 2.6, 7) are a later issue: not built yet"
-_CHECKPOINTS = "checkpoints (contract 2.7) are a later issue: not built yet"
-_DIRECT = "direct IO (contract 3.2) needs the engine, not built yet"
-_HOSTS = "hosts (contract 2.8) are a later issue: not built yet"
-_LOGS = "log endpoints (contract 2.9) are a later issue; the audit rows are written already"
-_MEASURE = "measurements and system info (contract 2.10, 2.11) are a later issue"
+_MODES = "cluster modes (contract 2.5 set_mode) are issue 6: not built yet"
+_DIRECT = "direct IO (contract 3.2) is issue 6: not built yet"
+_HOSTS = "hosts (contract 2.8) are issue 6: not built yet"
+_LOGS = "log endpoints (contract 2.9) are issue 6; the audit rows are written already"
+_MEASURE = "measurements and system info (contract 2.10, 2.11) are issue 6"
 
 LATER_SLICES: dict[str, str] = {
-    "train": _TASKS,
-    "train done": _TASKS,
-    "train unknown cluster": _TASKS,
-    "request": _TASKS,
-    "request done": _TASKS,
-    "task list": _TASKS,
-    "result get": _RESULTS,
-    "result content": _RESULTS,
-    "accuracy check below 10000 rows": _RESULTS,
-    "cluster get after training": _COUNTERS,
-    "task delete": _TASKS,
-    "task delete again": _TASKS,
-    "save": _CHECKPOINTS,
-    "save done": _CHECKPOINTS,
-    "checkpoint list": _CHECKPOINTS,
-    "checkpoint get": _CHECKPOINTS,
-    "restore": _CHECKPOINTS,
-    "restore done": _CHECKPOINTS,
-    "restore unknown checkpoint": _CHECKPOINTS,
     "direct mode": _MODES,
     "direct mode again": _MODES,
     "direct io": _DIRECT,
     "task mode": _MODES,
     "task mode again": _MODES,
-    "train item without hexagon": _TASKS,
-    "train unknown output column": _TASKS,
     "hosts": _HOSTS,
     "audit log member": _LOGS,
     "audit log admin": _LOGS,
@@ -85,9 +60,6 @@ LATER_SLICES: dict[str, str] = {
     "temperature": _MEASURE,
     "system info": _MEASURE,
     "threading": _MEASURE,
-    "checkpoint delete": _CHECKPOINTS,
-    "checkpoint delete again": _CHECKPOINTS,
-    "result delete": _RESULTS,
 }
 
 # reply values that later steps name in their requests ("{mnist}" ...): step -> {name: reply key}
@@ -99,11 +71,19 @@ CAPTURES: dict[str, dict[str, str]] = {
     },
     "csv register": {"csv": "uuid", "csv_file": "uuid_input_file"},
     "cluster create": {"cluster": "uuid"},
+    "train": {"train": "uuid"},
+    "request": {"result": "uuid"},
+    "save": {"checkpoint": "uuid"},
+    "restore": {"restore": "uuid"},
 }
 # steps that poll until a reply key has a value, as the SDK does
 WAITS: dict[str, tuple[str, Any]] = {
     "mnist progress": ("complete", True),
     "csv progress": ("complete", True),
+    "train done": ("state", "finished"),
+    "request done": ("state", "finished"),
+    "save done": ("state", "finished"),
+    "restore done": ("state", "finished"),
 }
 # the files of the WS-UPLOAD steps (the CSV is the shared script's, generated the same way)
 UPLOADS = {
@@ -323,6 +303,14 @@ def test_the_replay_covers_this_slice() -> None:
         "/dataset/content",
         "/cluster",
         "/cluster/all",
+        "/cluster/save",
+        "/cluster/load",
+        "/task/train",
+        "/task/request",
+        "/task",
+        "/task/all",
+        "/checkpoint",
+        "/checkpoint/all",
     } <= paths
     assert {"WS-INIT", "WS-UPLOAD"} <= {request["method"] for request in replayed}
 

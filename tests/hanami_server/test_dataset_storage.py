@@ -62,7 +62,7 @@ def test_a_version_1_database_is_upgraded_in_place(fresh_backend: Backend) -> No
     with closing(sqlite3.connect(fresh_backend.data_dir / "hanami.db")) as conn:
         conn.executescript(
             "DROP TABLE datasets; DROP TABLE tempfiles; DROP TABLE tempfile_ranges;"
-            " DROP TABLE clusters;"
+            " DROP TABLE clusters; DROP TABLE tasks; DROP TABLE checkpoints;"
             " PRAGMA user_version = 1;"
         )
     restarted = start_backend(fresh_backend.data_dir, fresh_backend.port)
