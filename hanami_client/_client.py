@@ -8,7 +8,7 @@ from typing import Any
 from hanami_client._errors import ProtocolError, Unauthorized
 from hanami_client._http import Transport
 from hanami_client._token import decode_token, encode_passphrase
-from hanami_client.resources import Clusters, Datasets, Projects, Users
+from hanami_client.resources import Checkpoints, Clusters, Datasets, Projects, Tasks, Users
 from hanami_client.types import TokenInfo
 
 __all__ = ["HanamiClient"]
@@ -30,6 +30,8 @@ class HanamiClient:
         self.projects = Projects(self._transport)
         self.datasets = Datasets(self._transport)
         self.clusters = Clusters(self._transport)
+        self.tasks = Tasks(self._transport)
+        self.checkpoints = Checkpoints(self._transport)
 
     @property
     def address(self) -> str:

@@ -5,6 +5,7 @@
     HanamiError                 base of everything below
     ├── BackendUnavailable      refused, timeout, DNS: the backend could not be reached
     ├── ProtocolError           a reply that breaks the wire contract
+    ├── TaskTimeout             ``tasks.wait`` gave up: the task did not end in time
     └── ApiError                the backend answered with an error status
         ├── BadRequest          400 (validation, bad input; and upstream's bogus status 1
         │                       for a dataset content/check range error)
@@ -31,6 +32,7 @@ __all__ = [
     "NotFound",
     "ProtocolError",
     "ServerError",
+    "TaskTimeout",
     "Unauthorized",
 ]
 
@@ -58,6 +60,10 @@ class BackendUnavailable(HanamiError):
 
 class ProtocolError(HanamiError):
     """The backend answered something the wire contract does not allow."""
+
+
+class TaskTimeout(HanamiError):
+    """A task did not end within the seconds ``tasks.wait`` was given (it keeps running)."""
 
 
 class ApiError(HanamiError):

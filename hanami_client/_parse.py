@@ -7,30 +7,40 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from hanami_client.types import (
+    Checkpoint,
     Cluster,
     Dataset,
     Project,
     ProjectAssignment,
     Row,
     Table,
+    Task,
     UploadTicket,
     User,
 )
 
 __all__ = [
     "assignments",
+    "checkpoint",
     "cluster",
     "columns",
     "count",
     "dataset",
     "flag",
+    "fraction",
     "project",
     "rows",
+    "state",
     "table",
+    "task",
     "text",
+    "timestamp",
     "upload_ticket",
     "user",
 ]
+
+#: The states of a task (contract 2.6).
+STATES = frozenset({"queued", "active", "aborted", "finished"})
 
 Cell = Callable[[Any], Any]
 
@@ -137,6 +147,57 @@ def cluster(data: Mapping[str, Any]) -> Cluster:
         created_at=text(data["created_at"]),
         number_of_blocks=count(data.get("number_of_blocks", 0)),
         number_of_sections=count(data.get("number_of_sections", 0)),
+    )
+
+
+def timestamp(value: Any) -> str | None:
+    """A task timestamp: ``None`` where the wire says ``-`` (not started, not ended)."""
+    stamp = text(value)
+    return None if stamp == "-" else stamp
+
+
+def state(value: Any) -> str:
+    """A task state, one of the four the contract knows."""
+    name = text(value)
+    if name not in STATES:
+        raise ValueError(f"unknown task state {name!r}")
+    return name
+
+
+def fraction(value: Any) -> float:
+    """A task list ``percentage`` cell: a fraction 0..1, sent as text like ``"0.250000"``."""
+    if isinstance(value, bool):
+        raise TypeError(f"expected a fraction, got {value!r}")
+    number = float(value)
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(f"expected a fraction in 0..1, got {value!r}")
+    return number
+
+
+def task(data: Mapping[str, Any], cluster_uuid: str) -> Task:
+    """A ``TaskObj``, with the cluster it was asked about."""
+    return Task(
+        uuid=text(data["uuid"]),
+        name=text(data["name"]),
+        state=state(data["state"]),
+        current_cycle=count(data["current_cycle"]),
+        total_number_of_cycles=count(data["total_number_of_cycles"]),
+        queue_timestamp=text(data["queue_timestamp"]),
+        start_timestamp=timestamp(data["start_timestamp"]),
+        end_timestamp=timestamp(data["end_timestamp"]),
+        cluster_uuid=cluster_uuid,
+    )
+
+
+def checkpoint(data: Mapping[str, Any]) -> Checkpoint:
+    """A checkpoint object (``GET /checkpoint``)."""
+    return Checkpoint(
+        uuid=text(data["uuid"]),
+        name=text(data["name"]),
+        created_at=text(data["created_at"]),
+        owner_id=text(data["owner_id"]),
+        project_id=text(data["project_id"]),
+        visibility=text(data["visibility"]),
     )
 
 

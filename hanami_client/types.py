@@ -8,12 +8,16 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = [
+    "Checkpoint",
     "Cluster",
     "Dataset",
     "Project",
     "ProjectAssignment",
     "Row",
     "Table",
+    "Task",
+    "TaskInput",
+    "TaskResult",
     "TokenInfo",
     "UploadTicket",
     "User",
@@ -166,3 +170,61 @@ class Cluster:
     created_at: str
     number_of_blocks: int = 0
     number_of_sections: int = 0
+
+
+@dataclass(frozen=True)
+class TaskInput:
+    """One item of a task's ``inputs`` or (train) ``outputs``: a dataset column into a hexagon."""
+
+    dataset_uuid: str
+    dataset_column: str
+    hexagon_name: str
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """One item of a request task's ``results``: an output hexagon into a result column."""
+
+    dataset_column: str  # column name in the new result dataset
+    hexagon_name: str  # output hexagon
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task (``TaskObj``) and the cluster it belongs to (the wire leaves that to the caller)."""
+
+    uuid: str
+    name: str
+    state: str  # "queued" | "active" | "aborted" | "finished"
+    current_cycle: int
+    total_number_of_cycles: int
+    queue_timestamp: str
+    start_timestamp: str | None  # None while queued (the wire says "-")
+    end_timestamp: str | None  # None until it ended
+    cluster_uuid: str
+
+    @property
+    def fraction(self) -> float:
+        """How far it got, 0..1: 1.0 once finished (save/restore never count), 0 without rows."""
+        if self.state == "finished":
+            return 1.0
+        if self.total_number_of_cycles <= 0:
+            return 0.0
+        return min(max(self.current_cycle / self.total_number_of_cycles, 0.0), 1.0)
+
+    @property
+    def done(self) -> bool:
+        """Whether it has ended (finished or aborted) and will not change any more."""
+        return self.state in ("finished", "aborted")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A saved cluster state (``GET /checkpoint``); its uuid is the save task's."""
+
+    uuid: str
+    name: str
+    created_at: str
+    owner_id: str
+    project_id: str
+    visibility: str

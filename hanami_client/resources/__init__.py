@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from hanami_client.resources.checkpoints import Checkpoints
 from hanami_client.resources.clusters import Clusters
 from hanami_client.resources.datasets import Datasets
 from hanami_client.resources.projects import Projects
+from hanami_client.resources.tasks import Tasks
 from hanami_client.resources.users import Users
 
-__all__ = ["Clusters", "Datasets", "Projects", "Users"]
+__all__ = ["Checkpoints", "Clusters", "Datasets", "Projects", "Tasks", "Users"]

@@ -1,13 +1,18 @@
-"""Clusters: ``/v1.0alpha/cluster`` and ``/v1.0alpha/cluster/all`` (contract 2.5).
+"""Clusters: ``/v1.0alpha/cluster``, ``/cluster/all``, ``/cluster/save`` and ``/cluster/load``
+(contract 2.5).
 
 ``create`` takes the template as text and sends it base64-encoded as UTF-8. The official SDK
 refuses non-ASCII text locally; we let the backend judge it, so the caller gets the parser's
 report with its line and position (``hanami_client.sdk.cluster`` keeps the SDK's local refusal).
+
+``save`` and ``restore`` queue a task on the cluster and return its uuid; follow it with
+``client.tasks.get``/``wait``. A save task's uuid is also the uuid of the checkpoint it writes.
 """
 
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from hanami_client import _parse
 from hanami_client.resources._base import Resource
@@ -31,7 +36,7 @@ def encode_template(template: str) -> str:
 
 
 class Clusters(Resource):
-    """Create, read, list and delete clusters."""
+    """Create, read, list, delete, save and restore clusters."""
 
     def create(self, name: str, template: str = "") -> Cluster:
         """Create a cluster from a template's text (its counters start at 0)."""
@@ -54,3 +59,23 @@ class Clusters(Resource):
         """Delete a cluster (its queued and running tasks go with it)."""
         query = {"uuid": uuid}
         self._transport.send_json("DELETE", "/cluster", operation="clusters.delete", query=query)
+
+    def save(self, cluster_uuid: str, name: str) -> str:
+        """Queue a save into a new checkpoint ``name``; returns the task (= checkpoint) uuid."""
+        body = {"name": name, "cluster_uuid": cluster_uuid}
+        data = self._transport.send_json(
+            "POST", "/cluster/save", operation="clusters.save", body=body
+        )
+        return self._read("clusters.save", _task_uuid, data)
+
+    def restore(self, cluster_uuid: str, checkpoint_uuid: str) -> str:
+        """Queue a restore of a checkpoint into the cluster; returns the restore task's uuid."""
+        body = {"cluster_uuid": cluster_uuid, "checkpoint_uuid": checkpoint_uuid}
+        data = self._transport.send_json(
+            "POST", "/cluster/load", operation="clusters.restore", body=body
+        )
+        return self._read("clusters.restore", _task_uuid, data)
+
+
+def _task_uuid(data: dict[str, Any]) -> str:
+    return _parse.text(data["uuid"])

@@ -2,5 +2,7 @@
 
 A script written for the official SDK runs after changing only its import line::
 
-    from hanami_client.sdk import cluster, dataset, hanami_token, project, user, hanami_exceptions
+    from hanami_client.sdk import (
+        checkpoint, cluster, dataset, hanami_exceptions, hanami_token, project, task, user,
+    )
 """

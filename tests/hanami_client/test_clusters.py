@@ -1,5 +1,5 @@
 """Clusters: create, get, list and delete as typed values, their failures as typed errors, and who
-sees what."""
+sees what; the failures of save and restore (their round trip is in test_checkpoints.py)."""
 
 from __future__ import annotations
 
@@ -181,3 +181,37 @@ def test_a_name_taken_in_another_project_is_free(
     twin = outsider_client.clusters.create(name, TEMPLATE)
 
     assert (twin.name, twin.project_id) == (name, "betaproj")
+
+
+def test_saving_an_unknown_cluster_is_not_found(member_client: HanamiClient) -> None:
+    missing = str(uuid.uuid4())
+
+    with pytest.raises(NotFound) as caught:
+        member_client.clusters.save(missing, "Lost Checkpoint")
+
+    assert caught.value.message == f"Cluster with uuid '{missing}' not found"
+    assert caught.value.operation == "clusters.save"
+
+
+def test_a_checkpoint_name_starting_with_a_digit_is_a_bad_request(
+    member_client: HanamiClient,
+) -> None:
+    cluster_uuid = member_client.clusters.create(fresh_name("Saved"), TEMPLATE).uuid
+
+    with pytest.raises(BadRequest) as caught:
+        member_client.clusters.save(cluster_uuid, "1 Checkpoint")
+
+    assert caught.value.message.startswith("Given item 'name' doesn't match with regex")
+    assert len(member_client.tasks.list(cluster_uuid)) == 0
+
+
+def test_restoring_a_malformed_checkpoint_uuid_is_a_bad_request(
+    member_client: HanamiClient,
+) -> None:
+    cluster_uuid = member_client.clusters.create(fresh_name("Restored"), TEMPLATE).uuid
+
+    with pytest.raises(BadRequest) as caught:
+        member_client.clusters.restore(cluster_uuid, "fail_checkpoint")
+
+    assert caught.value.message.startswith("Given item 'checkpoint_uuid' doesn't match with regex")
+    assert caught.value.operation == "clusters.restore"

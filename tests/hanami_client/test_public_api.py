@@ -14,6 +14,7 @@ from hanami_client import (
     NotFound,
     ProtocolError,
     ServerError,
+    TaskTimeout,
     TokenInfo,
     Unauthorized,
 )
@@ -22,6 +23,7 @@ PUBLIC_NAMES = [
     "ApiError",
     "BackendUnavailable",
     "BadRequest",
+    "Checkpoint",
     "Cluster",
     "Conflict",
     "Dataset",
@@ -35,6 +37,10 @@ PUBLIC_NAMES = [
     "Row",
     "ServerError",
     "Table",
+    "Task",
+    "TaskInput",
+    "TaskResult",
+    "TaskTimeout",
     "TokenInfo",
     "Unauthorized",
     "UploadTicket",
@@ -54,10 +60,11 @@ def test_every_public_name_is_importable() -> None:
 def test_api_errors_share_one_base_and_connection_errors_stand_apart() -> None:
     for kind in (BadRequest, Unauthorized, Forbidden, NotFound, Conflict, ServerError):
         assert issubclass(kind, ApiError)
-    for kind in (ApiError, BackendUnavailable, ProtocolError):
+    for kind in (ApiError, BackendUnavailable, ProtocolError, TaskTimeout):
         assert issubclass(kind, HanamiError)
     assert not issubclass(BackendUnavailable, ApiError)
     assert not issubclass(ProtocolError, ApiError)
+    assert not issubclass(TaskTimeout, ApiError)
 
 
 def test_error_text_names_operation_status_and_message() -> None:

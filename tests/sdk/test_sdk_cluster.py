@@ -1,5 +1,6 @@
 """The SDK facade's ``cluster`` module: the official names, signatures, return types and
-exceptions of create, get, list and delete, over our client."""
+exceptions of create, get, list and delete, over our client (save and restore are exercised in
+test_sdk_checkpoint.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ SIGNATURES = {
     cluster.get_cluster: ["token", "address", "cluster_uuid", V],
     cluster.list_clusters: ["token", "address", V],
     cluster.delete_cluster: ["token", "address", "cluster_uuid", V],
+    cluster.save_cluster: ["token", "address", "name", "cluster_uuid", V],
+    cluster.restore_cluster: ["token", "address", "checkpoint_uuid", "cluster_uuid", V],
 }
 
 
