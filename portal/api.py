@@ -15,11 +15,14 @@ from hanami_client import (
     Unauthorized,
 )
 from portal.accounts.api import router as accounts_router
+from portal.checkpoints.api import router as checkpoints_router
+from portal.clusters.api import router as clusters_router
 from portal.core.decorators import NOT_ADMIN, NOT_ADMIN_ROLE
 from portal.core.errors import describe_backend_error
 from portal.core.session import end_session, hanami_session
 from portal.datasets.api import router as datasets_router
 from portal.projects.api import router as projects_router
+from portal.tasks.api import router as tasks_router
 from portal.users.api import router as users_router
 
 __all__ = ["api"]
@@ -108,3 +111,6 @@ api.add_router("", accounts_router)
 api.add_router("/projects", projects_router, auth=HanamiAdminAuth())
 api.add_router("/users", users_router, auth=HanamiAdminAuth())
 api.add_router("/datasets", datasets_router)
+api.add_router("/clusters", clusters_router)
+api.add_router("/clusters", tasks_router)
+api.add_router("/checkpoints", checkpoints_router)

@@ -12,8 +12,9 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-# Later slices add their consumers' routes here (task progress, direct IO).
-websocket_urlpatterns: list = []
+from portal.tasks.routing import websocket_urlpatterns as task_routes  # noqa: E402
+
+websocket_urlpatterns = [*task_routes]
 
 application = ProtocolTypeRouter(
     {

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "portal.projects",
     "portal.users",
     "portal.datasets",
+    "portal.clusters",
+    "portal.tasks",
+    "portal.checkpoints",
 ]
 
 MIDDLEWARE = [

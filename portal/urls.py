@@ -12,6 +12,9 @@ urlpatterns = [
     path("projects/", include("portal.projects.urls")),
     path("users/", include("portal.users.urls")),
     path("datasets/", include("portal.datasets.urls")),
+    path("clusters/", include("portal.clusters.urls")),
+    path("clusters/<uuid:cluster_uuid>/tasks/", include("portal.tasks.urls")),
+    path("checkpoints/", include("portal.checkpoints.urls")),
     path("api/", api.urls),
 ]
 

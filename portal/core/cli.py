@@ -133,28 +133,49 @@ def render_values(rows: Sequence[Sequence[float]], offset: int) -> str:
 
 
 class ProgressBar:
-    """An upload's progress as one line of a terminal, redrawn in place: bar, percent, rate."""
+    """Progress as one line of a terminal, redrawn in place: bar, percent, amounts, rate.
 
-    def __init__(self, write: Callable[[str], object], label: str, *, width: int = 30) -> None:
+    Amounts count ``unit`` s of ``scale`` items (MB of bytes by default; rows with
+    ``unit="rows", scale=1``).
+    """
+
+    def __init__(
+        self,
+        write: Callable[[str], object],
+        label: str,
+        *,
+        width: int = 30,
+        unit: str = "MB",
+        scale: float = 1e6,
+    ) -> None:
         self.write = write
         self.label = label
         self.width = width
+        self.unit = unit
+        self.scale = scale
         self.started = time.monotonic()
         self.drawn_at = 0.0
         self.shown = ""
 
-    def __call__(self, sent: int, total: int) -> None:
-        """Show ``sent`` of ``total`` bytes (at most ten times a second, and always the end)."""
+    def __call__(
+        self, done: int, total: int, *, fraction: float | None = None, note: str = ""
+    ) -> None:
+        """Show ``done`` of ``total`` (at most ten times a second, and always the end)."""
         now = time.monotonic()
-        if sent < total and now - self.drawn_at < 0.1:
+        if fraction is None:
+            fraction = min(done / total, 1.0) if total else 1.0
+        if fraction < 1.0 and now - self.drawn_at < 0.1:
             return
-        fraction = min(sent / total, 1.0) if total else 1.0
         filled = int(fraction * self.width)
-        rate = sent / max(now - self.started, 1e-3) / 1e6
+        digits = 0 if self.scale == 1 else 1
+        rate = done / self.scale / max(now - self.started, 1e-3)
         line = (
             f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {fraction:4.0%} "
-            f"{sent / 1e6:.1f}/{total / 1e6:.1f} MB {rate:.1f} MB/s"
+            f"{done / self.scale:.{digits}f}/{total / self.scale:.{digits}f} {self.unit} "
+            f"{rate:,.{digits}f} {self.unit}/s"
         )
+        if note:
+            line += f" {note}"
         # Spaces wipe what is left of a longer previous line.
         self.write("\r" + line.ljust(len(self.shown)))
         self.shown = line
@@ -254,7 +275,9 @@ class HanamiCommand(BaseCommand):
         return client
 
     @contextmanager
-    def terminal_progress(self, label: str) -> Iterator[ProgressBar | None]:
+    def terminal_progress(
+        self, label: str, *, unit: str = "MB", scale: float = 1e6
+    ) -> Iterator[ProgressBar | None]:
         """A progress bar on stderr when it is a terminal, else None: nothing is drawn."""
         if not self.stderr.isatty():
             yield None
@@ -264,7 +287,7 @@ class HanamiCommand(BaseCommand):
             self.stderr.write(text, style_func=str, ending="")
             self.stderr.flush()
 
-        bar = ProgressBar(write, label)
+        bar = ProgressBar(write, label, unit=unit, scale=scale)
         try:
             yield bar
         finally:

@@ -1,0 +1,8 @@
+"""Clusters pages, API and commands."""
+
+from django.apps import AppConfig
+
+
+class ClustersConfig(AppConfig):
+    name = "portal.clusters"
+    label = "clusters"

@@ -1,0 +1,8 @@
+"""Tasks pages, API and commands."""
+
+from django.apps import AppConfig
+
+
+class TasksConfig(AppConfig):
+    name = "portal.tasks"
+    label = "tasks"
