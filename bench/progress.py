@@ -43,6 +43,7 @@ import requests
 from websockets.asyncio.client import connect
 
 from hanami_client import HanamiClient, TaskInput
+from hanami_client.template.examples import UPSTREAM_TEST_SHAPE
 from tests.backend import ADMIN_ID, ADMIN_PASSPHRASE, free_port, start_backend
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,21 +53,6 @@ REPEATS = 15
 TASKS = 8
 TRUTH_INTERVAL = 0.01
 DELAY_TARGET_MS = 600.0
-TEMPLATE = """version: 1
-settings:
-  neuron_cooldown: 100000.0
-  refractory_time: 1
-  max_connection_distance: 1
-  enable_reduction: false
-hexagons:
-  1,1,1
-  2,1,1
-  3,1,1
-inputs:
-  picture_hex: 1,1,1
-outputs:
-  label_hex: 3,1,1
-"""
 ROW = re.compile(r'data-task="([0-9a-f-]{36})" data-state="(\w+)" data-cycle="(\d+)"')
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"}
 
@@ -335,7 +321,7 @@ def main() -> None:
                 client.login(ADMIN_ID, ADMIN_PASSPHRASE)
                 images, labels = repeated_mnist(root, REPEATS)
                 dataset = client.datasets.upload_mnist("bench digits", images, labels)
-                cluster = client.clusters.create("bench cluster", TEMPLATE)
+                cluster = client.clusters.create("bench cluster", UPSTREAM_TEST_SHAPE)
                 print(
                     f"dataset of {dataset.number_of_rows} rows; "
                     f"{TASKS} train tasks queued at once\n"

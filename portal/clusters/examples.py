@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hanami_client.template.examples import UPSTREAM_TEST_SHAPE
+
 __all__ = ["EXAMPLES", "Example", "example_text"]
 
 
@@ -20,21 +22,7 @@ EXAMPLES = (
     Example(
         "row",
         "Three hexagons in a row: input, hidden, output (the upstream test shape, for MNIST)",
-        """version: 1
-settings:
-  neuron_cooldown: 100000.0
-  refractory_time: 1
-  max_connection_distance: 1
-  enable_reduction: false
-hexagons:
-  1,1,1
-  2,1,1
-  3,1,1
-inputs:
-  picture_hex: 1,1,1
-outputs:
-  label_hex: 3,1,1
-""",
+        UPSTREAM_TEST_SHAPE,
     ),
     Example(
         "minimal",

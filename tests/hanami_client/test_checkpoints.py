@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 
 import pytest
 import responses
@@ -19,7 +18,6 @@ from hanami_client import (
     NotFound,
     ServerError,
 )
-from tests.conftest import Persona
 from tests.hanami_client.learning import (
     OTHER_TEMPLATE,
     TEST_ROWS,
@@ -28,44 +26,12 @@ from tests.hanami_client.learning import (
     request_digits,
     start_training,
     trained_cluster,
-    upload_test_set,
-    upload_train_set,
 )
 from tests.hanami_client.support import fresh_name
 from tests.hanami_client.test_clusters import TEMPLATE
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 LIST_HEADER = ("created_at", "uuid", "project_id", "owner_id", "visibility", "name")
-
-
-@pytest.fixture(scope="module")
-def client(backend_address: str, member: Persona) -> Iterator[HanamiClient]:
-    with HanamiClient(backend_address, member.token) as module_client:
-        yield module_client
-
-
-@pytest.fixture(scope="module")
-def train_set(client: HanamiClient) -> Dataset:
-    return upload_train_set(client)
-
-
-@pytest.fixture(scope="module")
-def test_set(client: HanamiClient) -> Dataset:
-    return upload_test_set(client)
-
-
-@pytest.fixture(scope="module")
-def trained(client: HanamiClient, train_set: Dataset) -> Iterator[Cluster]:
-    """A cluster after one pass over the training digits (it is only saved and asked)."""
-    with deleted_after(client, trained_cluster(client, train_set)) as cluster:
-        yield cluster
-
-
-@pytest.fixture
-def cluster(client: HanamiClient) -> Iterator[Cluster]:
-    """A new untrained cluster of the same template."""
-    with deleted_after(client, new_cluster(client)) as created:
-        yield created
 
 
 def save(client: HanamiClient, cluster: Cluster, name: str | None = None) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 import responses
@@ -23,20 +22,14 @@ from hanami_client import (
     TaskResult,
     TaskTimeout,
 )
-from tests.conftest import Persona
 from tests.hanami_client.learning import (
     DIGIT,
     TEST_ROWS,
     TRAIN_ROWS,
-    deleted_after,
     labels,
-    new_cluster,
     pictures,
     request_digits,
     start_training,
-    trained_cluster,
-    upload_test_set,
-    upload_train_set,
     wait_until_gone,
 )
 from tests.hanami_client.support import fresh_name
@@ -45,36 +38,6 @@ TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 FAKE = "http://hanami.test"
 CLUSTER = "7bd1a35c-4c4e-4f2e-9a8e-0b8f4f6f2c11"
 TASK = "0d9c2b55-3c55-4f43-8a49-2f1d1c1de0a7"
-
-
-@pytest.fixture(scope="module")
-def client(backend_address: str, member: Persona) -> Iterator[HanamiClient]:
-    with HanamiClient(backend_address, member.token) as module_client:
-        yield module_client
-
-
-@pytest.fixture(scope="module")
-def train_set(client: HanamiClient) -> Dataset:
-    return upload_train_set(client)
-
-
-@pytest.fixture(scope="module")
-def test_set(client: HanamiClient) -> Dataset:
-    return upload_test_set(client)
-
-
-@pytest.fixture(scope="module")
-def trained(client: HanamiClient, train_set: Dataset) -> Iterator[Cluster]:
-    """A cluster after one pass over the 4,000 training digits (only requests run on it)."""
-    with deleted_after(client, trained_cluster(client, train_set)) as cluster:
-        yield cluster
-
-
-@pytest.fixture
-def cluster(client: HanamiClient) -> Iterator[Cluster]:
-    """A new untrained cluster, deleted afterwards with whatever still runs on it."""
-    with deleted_after(client, new_cluster(client)) as created:
-        yield created
 
 
 def busy(client: HanamiClient, cluster: Cluster, train_set: Dataset, passes: int = 3) -> None:

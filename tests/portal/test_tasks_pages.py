@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 
 from hanami_client import Cluster, Dataset, HanamiClient, NotFound, Task, TaskInput, TaskResult
+from hanami_client.template.examples import UPSTREAM_TEST_SHAPE
 from portal.clusters.services import remember_template
 from portal.tasks.views import evaluation_context
 from tests.conftest import Persona
@@ -23,22 +24,6 @@ MNIST = Path(__file__).resolve().parents[1] / "data" / "mnist-5k"
 IMAGES = MNIST / "t10k-images-idx3-ubyte"
 LABELS = MNIST / "t10k-labels-idx1-ubyte"
 MISSING = "0badc0de-0000-4000-8000-000000000000"
-#: The upstream test shape: three hexagons in a row, input first, output last.
-TEMPLATE = """version: 1
-settings:
-  neuron_cooldown: 100000.0
-  refractory_time: 1
-  max_connection_distance: 1
-  enable_reduction: false
-hexagons:
-  1,1,1
-  2,1,1
-  3,1,1
-inputs:
-  picture_hex: 1,1,1
-outputs:
-  label_hex: 3,1,1
-"""
 #: What a cell without a value shows.
 NONE = "\N{EN DASH}"
 
@@ -63,7 +48,7 @@ def digits(member_hanami: HanamiClient) -> Iterator[Dataset]:
 @pytest.fixture(scope="module")
 def cluster(member_hanami: HanamiClient) -> Iterator[Cluster]:
     """A cluster of the upstream shape, made by the member."""
-    made = member_hanami.clusters.create(unique_id("Task cluster "), TEMPLATE)
+    made = member_hanami.clusters.create(unique_id("Task cluster "), UPSTREAM_TEST_SHAPE)
     yield made
     member_hanami.clusters.delete(made.uuid)
 
@@ -71,7 +56,9 @@ def cluster(member_hanami: HanamiClient) -> Iterator[Cluster]:
 @pytest.fixture
 def known_cluster(cluster: Cluster, db: None, member: Persona) -> Cluster:
     """The cluster with its template known to the portal (as if the portal had created it)."""
-    remember_template(cluster_uuid=cluster.uuid, text=TEMPLATE, created_by=member.user_id)
+    remember_template(
+        cluster_uuid=cluster.uuid, text=UPSTREAM_TEST_SHAPE, created_by=member.user_id
+    )
     return cluster
 
 
