@@ -1,4 +1,5 @@
-"""Prepare a data dir for serving: key file, database, folders, policy, routes, the first admin."""
+"""Prepare a data dir for serving: key file, database, folders, policy, routes, the first admin,
+the host uuid; the measurement sampler is made here and started by `serve`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from hanami_server.api import ROUTERS
 from hanami_server.auth import encode_b64, hash_passphrase, load_or_create_key
 from hanami_server.config import ADMIN_ENV, Config, read_admin_seed
 from hanami_server.db import Database, SchemaTooNew
+from hanami_server.measure.host import load_or_create_host_uuid
+from hanami_server.measure.machine import Machine
+from hanami_server.measure.sampler import Sampler
 from hanami_server.policy import default_policy
 from hanami_server.routing import Routes
 from hanami_server.state import ServerState
@@ -22,6 +26,7 @@ from hanami_server.tempfiles import Attachments
 from hanami_server.validation import ID_EXT_PATTERN, NAME_PATTERN, string, validate
 
 BOOTSTRAP_CREATOR = "HANAMI_INIT"
+HOST_UUID_FILE = "host.uuid"
 _SEED_FIELDS = {
     "HANAMI_ADMIN_USER_ID": string(ID_EXT_PATTERN, 4, 254),
     "HANAMI_ADMIN_USER_NAME": string(NAME_PATTERN, 4, 254),
@@ -41,6 +46,7 @@ def prepare(config: Config) -> ServerState:
         db = Database(config.db_path)
         prepare_storage(config, db)
         token_key = load_or_create_key(config.token_key_path)
+        host_uuid = load_or_create_host_uuid(config.data_dir / HOST_UUID_FILE)
     except SchemaTooNew as error:
         raise StartupError(str(error)) from error
     except (OSError, sqlite3.Error) as error:
@@ -54,6 +60,8 @@ def prepare(config: Config) -> ServerState:
         routes=Routes(ROUTERS),
         uploads=Attachments(),
         runtimes=Runtimes(db, config),
+        host_uuid=host_uuid,
+        sampler=Sampler(Machine()),
     )
 
 

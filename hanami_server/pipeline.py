@@ -66,9 +66,11 @@ def handle(state: ServerState, request: RawRequest) -> Response:
                 )
         return _dispatch(state, endpoint_key, method, user, inputs)
     except ApiError as error:
+        if error.status >= 500:  # a failure we answer on purpose is still an error to log
+            _record_error(state, user, inputs, f"{error.status}: {error.message}")
         return text_reply(error.status, error.message)
     except Exception:  # any crash becomes upstream's empty 500 plus an error-log row
-        _record_crash(state, user, inputs)
+        _record_error(state, user, inputs, traceback.format_exc())
         return text_reply(500)
 
 
@@ -141,8 +143,9 @@ def _dispatch(
     return json_reply(endpoint.handler(Call(state, user, inputs)))
 
 
-def _record_crash(state: ServerState, user: dict[str, Any], inputs: dict[str, Any]) -> None:
-    message = traceback.format_exc()
+def _record_error(
+    state: ServerState, user: dict[str, Any], inputs: dict[str, Any], message: str
+) -> None:
     logger.error("internal error: %s", message)
     visible = {key: value for key, value in inputs.items() if key != "passphrase"}
     try:

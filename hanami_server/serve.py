@@ -1,5 +1,5 @@
-"""Serve the application with daphne on one TCP port until a signal stops it; purge meanwhile;
-then stop the clusters' workers."""
+"""Serve the application with daphne on one TCP port until a signal stops it; purge, measure and
+record background errors meanwhile; then stop the clusters' workers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import logging
 from daphne.server import Server
 
 from hanami_server.app import HanamiApp
+from hanami_server.close_reasons import send_close_reasons
 from hanami_server.purge import start_purger
 from hanami_server.state import ServerState
+from hanami_server.store.logs import ErrorLogHandler
 
 logger = logging.getLogger("hanami_server")
 
@@ -25,6 +27,7 @@ def serve(state: ServerState) -> int:
         server_name="Hanami",
         websocket_max_message_size=16 * 1024 * 1024,
         websocket_max_frame_size=16 * 1024 * 1024,
+        ready_callable=lambda: send_close_reasons(server),
     )
     logger.info(
         "hanami_server listening on http://%s:%d (REST /v1.0alpha, websocket /), data dir %s",
@@ -32,12 +35,17 @@ def serve(state: ServerState) -> int:
         config.port,
         config.data_dir,
     )
+    error_log = ErrorLogHandler(state.db)
+    logger.addHandler(error_log)
     stop_purger = start_purger(state)
+    state.sampler.start()
     try:
         server.run()
     finally:
         stop_purger.set()
+        state.sampler.stop()
         state.runtimes.shutdown()
+        logger.removeHandler(error_log)
     if not server.listening_addresses:
         logger.error("could not listen on %s:%d", config.host, config.port)
         return 1

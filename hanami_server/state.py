@@ -1,5 +1,5 @@
 """What every request handler may reach: configuration, database, token key, policy, uploads,
-the clusters' task runtimes."""
+the clusters' task runtimes, the host's uuid and the measurement sampler."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from hanami_server.config import Config
 from hanami_server.db import Database
+from hanami_server.measure.sampler import Sampler
 from hanami_server.policy import Policy
 from hanami_server.routing import Routes
 from hanami_server.tasks.registry import Runtimes
@@ -24,3 +25,5 @@ class ServerState:
     routes: Routes
     uploads: Attachments
     runtimes: Runtimes
+    host_uuid: str
+    sampler: Sampler

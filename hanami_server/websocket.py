@@ -1,4 +1,5 @@
-"""The websocket of contract 3.1: a JSON init message binds the socket to a target session."""
+"""The websocket of contract 3.1: a JSON init message binds the socket to a target session
+(direct IO with a cluster, `direct_io`; a file upload, `upload`)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,20 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from hanami_server.auth import TokenInvalid, read_token
+from hanami_server.direct_io import CloseSocket, DirectSession, SessionUnbound
 from hanami_server.responses import dump_json
 from hanami_server.state import ServerState
-from hanami_server.store.clusters import cluster_exists, get_cluster
+from hanami_server.store.clusters import get_cluster
+from hanami_server.tasks.runtime import ClusterClosed
 from hanami_server.upload import FileUploadSession
 
 
 class Session(Protocol):
     """What an initialised socket talks to: one reply per message (strictly half-duplex)."""
 
-    def handle(self, message: bytes) -> bytes:
-        """The reply to one client frame; may raise CloseSocket or SessionUnbound instead."""
+    def handle(self, message: bytes) -> bytes | list[bytes]:
+        """The reply (or replies, sent in a row) to one client frame; may raise CloseSocket or
+        SessionUnbound instead."""
 
     def close(self) -> None:
         """The socket is gone: release what the session holds."""
@@ -29,39 +33,19 @@ class InitFailure(Exception):
     """The init message was understood but refused; the text goes into the reply's `error`."""
 
 
-class CloseSocket(Exception):
-    """The session has no reply for this frame: the socket is closed (contract 3.2, R)."""
-
-
-class SessionUnbound(Exception):
-    """The session's target is gone: the frame is a fresh init message (contract 2.5)."""
-
-
-class ClusterSession:
-    """A socket bound to a cluster; direct IO is not served yet, so any frame closes it."""
-
-    def __init__(self, state: ServerState, cluster_uuid: str) -> None:
-        self._state = state
-        self._cluster_uuid = cluster_uuid
-
-    def handle(self, message: bytes) -> bytes:
-        """No reply: unbound when the cluster was deleted, else the socket is closed."""
-        if not cluster_exists(self._state.db, self._cluster_uuid):
-            raise SessionUnbound
-        raise CloseSocket
-
-    def close(self) -> None:
-        """Nothing is held."""
-
-
 Opener = Callable[[ServerState, dict[str, Any], str], Session]
 
 
 def _open_cluster(state: ServerState, user: dict[str, Any], target_uuid: str) -> Session:
-    """Direct IO with a cluster the token's user may see (contract 1.11)."""
-    if get_cluster(state.db, target_uuid, user) is None:
-        raise InitFailure(f"Cluster with UUID '{target_uuid}' not found")
-    return ClusterSession(state, target_uuid)
+    """Direct IO with a cluster the token's user may see (contract 1.11); no mode is needed
+    to attach (contract 11 #43)."""
+    cluster = get_cluster(state.db, target_uuid, user)
+    try:
+        if cluster is None:
+            raise ClusterClosed(target_uuid)
+        return DirectSession(state.runtimes.of(cluster))
+    except ClusterClosed as error:
+        raise InitFailure(f"Cluster with UUID '{target_uuid}' not found") from error
 
 
 def _open_file_upload(state: ServerState, user: dict[str, Any], target_uuid: str) -> Session:
@@ -106,7 +90,7 @@ def _failure(text: str) -> bytes:
 
 
 async def serve_websocket(state: ServerState, receive: Callable, send: Callable) -> None:
-    """Accept, then answer every client frame with exactly one binary frame (or close)."""
+    """Accept, then answer every client frame with its binary reply frames (or close)."""
     if (await receive())["type"] != "websocket.connect":
         return
     await send({"type": "websocket.accept"})
@@ -119,16 +103,27 @@ async def serve_websocket(state: ServerState, receive: Callable, send: Callable)
             frame = event.get("bytes") or (event.get("text") or "").encode()
             if session is not None:
                 try:
-                    reply = await asyncio.to_thread(session.handle, frame)
+                    reply = await _session_reply(session, frame, is_text=event.get("bytes") is None)
                 except SessionUnbound:
                     await asyncio.shield(asyncio.to_thread(session.close))
                     session = None
-                except CloseSocket:
-                    await send({"type": "websocket.close", "code": 1000})
+                except CloseSocket as error:
+                    # daphne drops the reason (django/daphne#374); the code tells the kind
+                    await send(
+                        {"type": "websocket.close", "code": error.code, "reason": error.reason}
+                    )
                     return
             if session is None:
                 reply, session = await asyncio.to_thread(init_session, state, frame)
-            await send({"type": "websocket.send", "bytes": reply})
+            for part in [reply] if isinstance(reply, bytes) else reply:
+                await send({"type": "websocket.send", "bytes": part})
     finally:
         if session is not None:
             await asyncio.shield(asyncio.to_thread(session.close))
+
+
+async def _session_reply(session: Session, frame: bytes, *, is_text: bool) -> bytes | list[bytes]:
+    """The session's reply to a frame, off the event loop; direct IO refuses text frames."""
+    if is_text and isinstance(session, DirectSession):
+        return await asyncio.to_thread(session.refuse_text)
+    return await asyncio.to_thread(session.handle, frame)

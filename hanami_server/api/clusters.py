@@ -1,5 +1,5 @@
-"""Cluster create, get, list and delete (contract 2.5); the template is parsed, then stored.
-A cluster's tasks and network live in its runtime (`hanami_server.tasks`)."""
+"""Cluster create, get, list, delete and set_mode (contract 2.5); the template is parsed, then
+stored. A cluster's tasks, mode and network live in its runtime (`hanami_server.tasks`)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ TEMPLATE_ERROR = "Uploaded template is not a valid cluster-template: \n"
 _NAME = string(NAME_PATTERN, 4, 254)
 _TEMPLATE = Field("string", required=False, default="")
 _UUID = string(UUID_PATTERN, 0, 0)
+_OPTIONAL_UUID = string(UUID_PATTERN, 0, 0, required=False)
+# registered with its anchors upstream, so the regex error prints "^^(TASK|DIRECT)$$"
+_MODE = string(r"^(TASK|DIRECT)$", 0, 0)
 
 
 def not_found(cluster_uuid: str) -> ApiError:
@@ -123,3 +126,25 @@ def delete_cluster(call: Call) -> dict[str, Any]:
         raise not_found(cluster_uuid)
     call.state.runtimes.drop(cluster_uuid)
     return {}
+
+
+@router.route(
+    "PUT", "cluster/set_mode", uuid=_UUID, new_state=_MODE, connection_uuid=_OPTIONAL_UUID
+)
+def set_cluster_mode(call: Call) -> dict[str, Any]:
+    """Switch between TASK and DIRECT mode (`connection_uuid` is accepted and ignored, as
+    upstream does); 409 when the switch is not allowed now."""
+    cluster = visible_cluster(call, call.inputs["uuid"])
+    new_state = call.inputs["new_state"]
+    try:
+        switched = runtime_of(call, cluster).set_mode(new_state)
+    except ClusterClosed as error:
+        raise not_found(cluster["uuid"]) from error
+    if not switched:
+        raise ApiError(409, f"Can not switch cluster to '{new_state}'")
+    return {
+        "created_at": cluster["created_at"],
+        "name": cluster["name"],
+        "new_state": new_state,
+        "uuid": cluster["uuid"],
+    }

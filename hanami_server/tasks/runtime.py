@@ -1,7 +1,13 @@
 """One cluster's runtime: its FIFO queue, ONE worker thread started on demand (it ends when the
-queue is empty), and the cluster's network, loaded lazily from its state file or built from the
-template. Only the worker touches the network; it holds `engine_lock` while a task uses it, so
-a later direct-IO connection can borrow the network between tasks by taking the same lock."""
+queue is empty), its mode, and the cluster's network, loaded lazily from its state file or built
+from the template. Whoever uses the network holds `engine_lock`: the worker for a task, a
+direct-IO socket for one pass (contract 3.2).
+
+Modes (contract 2.5, 7): in TASK mode queued tasks run one after another; in DIRECT mode they
+wait until the cluster is switched back. Direct IO runs in DIRECT mode, and in TASK mode while
+no task is queued or active (contract 11 #43: attaching needs no mode). What direct IO learns is
+saved when the cluster goes back to TASK mode, when the socket closes and at shutdown (not after
+every pass: a state file is megabytes). The mode lives in memory: a restart is in TASK mode."""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from hanami_client.template import parse_template
 from hanami_server.config import Config
@@ -36,8 +42,20 @@ JOBS: dict[str, Callable[[ClusterRuntime, Task], bool]] = {
 }
 
 
+TASK_MODE, DIRECT_MODE = "TASK", "DIRECT"
+Result = TypeVar("Result")
+
+
 class ClusterClosed(Exception):
     """The cluster was deleted or the server is stopping: it takes no new tasks."""
+
+
+class ClusterBusy(Exception):
+    """Direct IO was asked for while a task is queued or active in TASK mode."""
+
+
+class DirectReplaced(Exception):
+    """A newer direct-IO socket attached to the cluster (the last one wins, contract 3.1)."""
 
 
 def state_path(config: Config, cluster_uuid: str) -> Path:
@@ -72,6 +90,10 @@ class ClusterRuntime:
         self._worker: threading.Thread | None = None
         self._deleted = False
         self._closing = False
+        self._mode = TASK_MODE
+        self._direct_ticket = 0
+        # direct IO changed the network since it was last saved (guarded by engine_lock)
+        self._dirty = False
 
     # what the API asks
 
@@ -83,17 +105,13 @@ class ClusterRuntime:
                 raise ClusterClosed(self.uuid)
             pending = [self._active, *self._queue] if self._active else list(self._queue)
             task = build(planned(self._committed, pending))
-            idle = not pending
+            idle = not pending and self._mode == TASK_MODE
             self._tasks[task.uuid] = task
             if idle:  # an idle cluster starts the task within the same call (contract 7)
                 self._activate(task)
             else:
                 self._queue.append(task)
-            if self._worker is None:
-                self._worker = threading.Thread(
-                    target=self._work, name=f"cluster-{self.uuid[:8]}", daemon=True
-                )
-                self._worker.start()
+            self._start_worker()
         return task, idle
 
     def task(self, task_uuid: str) -> Task | None:
@@ -124,6 +142,65 @@ class ClusterRuntime:
             del self._tasks[task_uuid]
         task_store.delete_task(self.db, task_uuid)
         return True
+
+    def set_mode(self, mode: str) -> bool:
+        """Switch to DIRECT (only from TASK mode with no task queued or active) or to TASK (only
+        from DIRECT mode: what direct IO learned is saved, then waiting tasks start); False when
+        the switch is not allowed."""
+        with self._lock:
+            if self._deleted or self._closing:
+                raise ClusterClosed(self.uuid)
+            if mode == DIRECT_MODE:
+                allowed = self._mode == TASK_MODE and self._active is None and not self._queue
+            else:
+                allowed = self._mode == DIRECT_MODE
+            if not allowed:
+                return False
+            self._mode = mode
+        if mode == TASK_MODE:
+            self.save_direct_learning()
+            with self._lock:
+                self._start_worker()
+        return True
+
+    def attach_direct(self) -> int:
+        """A ticket for a new direct-IO socket; it replaces the socket attached before."""
+        with self._lock:
+            if self._deleted or self._closing:
+                raise ClusterClosed(self.uuid)
+            self._direct_ticket += 1
+            return self._direct_ticket
+
+    def check_direct(self, ticket: int) -> None:
+        """Raise ClusterClosed or DirectReplaced when the socket of `ticket` may not go on."""
+        with self._lock:
+            self._check_direct(ticket)
+
+    def direct_pass(self, ticket: int, work: Callable[[Network], Result]) -> Result:
+        """Run one direct-IO pass on the network (ClusterBusy while a task has it in TASK
+        mode); its learning is saved later, see the module docstring."""
+        with self._lock:
+            self._check_direct(ticket)
+            if self._mode == TASK_MODE and (self._active is not None or self._queue):
+                raise ClusterBusy(self.uuid)
+        with self.engine_lock:
+            network = self.network()
+            try:
+                return work(network)
+            finally:  # even a refused pass may have sized a hexagon
+                self._dirty = True
+                with self._lock:
+                    self._committed = of_network(network)
+
+    def save_direct_learning(self) -> None:
+        """Save the network if direct IO changed it since it was last saved (a socket closed);
+        a failure is logged and the learning stays in memory for the next save."""
+        with self.engine_lock:
+            if self._dirty:
+                try:
+                    self.persist_network()
+                except OSError:
+                    logger.exception("saving the network of cluster %s failed", self.uuid)
 
     @cached_property
     def layout(self) -> list[str]:
@@ -156,6 +233,8 @@ class ClusterRuntime:
             if not deleted:
                 self._finish(task, "aborted")
             task.ended.set()
+        if not deleted:
+            self.save_direct_learning()
         return worker
 
     # what the jobs use (worker thread only)
@@ -188,6 +267,7 @@ class ClusterRuntime:
                 if self._deleted:
                     return
                 target.commit()
+                self._dirty = False
                 cluster_store.save_network_facts(
                     self.db, self.uuid, blocks=blocks, sections=sections, sizes=sizes
                 )
@@ -195,14 +275,32 @@ class ClusterRuntime:
         finally:
             target.discard()
 
+    # direct IO
+
+    def _check_direct(self, ticket: int) -> None:
+        """The checks of `check_direct` (under the lock)."""
+        if self._deleted or self._closing:
+            raise ClusterClosed(self.uuid)
+        if ticket != self._direct_ticket:
+            raise DirectReplaced(self.uuid)
+
     # the worker
+
+    def _start_worker(self) -> None:
+        """Start the worker (under the lock) when tasks wait in TASK mode and none runs."""
+        waiting = self._active is not None or self._queue
+        if self._worker is None and waiting and self._mode == TASK_MODE:
+            self._worker = threading.Thread(
+                target=self._work, name=f"cluster-{self.uuid[:8]}", daemon=True
+            )
+            self._worker.start()
 
     def _work(self) -> None:
         while True:
             with self._lock:
                 task = self._active
                 if task is None:
-                    if not self._queue:
+                    if not self._queue or self._mode == DIRECT_MODE:
                         self._worker = None
                         return
                     task = self._queue.popleft()

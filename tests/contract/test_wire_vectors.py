@@ -23,6 +23,11 @@ import requests
 from websockets.sync.client import connect
 
 from hanami_client._proto.hanami_messages.proto3_pb2 import (
+    EXPECTED_BUFFER_TYPE,
+    INPUT_BUFFER_TYPE,
+    REQUEST_TYPE,
+    TRAIN_TYPE,
+    ClusterIO_Message,
     FileUpload_Message,
     FileUploadResponse_Message,
 )
@@ -38,29 +43,7 @@ JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 TS_RE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 SLOT_RE = re.compile(r"<uuid:(\d+)>")
 
-_MODES = "cluster modes (contract 2.5 set_mode) are issue 6: not built yet"
-_DIRECT = "direct IO (contract 3.2) is issue 6: not built yet"
-_HOSTS = "hosts (contract 2.8) are issue 6: not built yet"
-_LOGS = "log endpoints (contract 2.9) are issue 6; the audit rows are written already"
-_MEASURE = "measurements and system info (contract 2.10, 2.11) are issue 6"
-
-LATER_SLICES: dict[str, str] = {
-    "direct mode": _MODES,
-    "direct mode again": _MODES,
-    "direct io": _DIRECT,
-    "task mode": _MODES,
-    "task mode again": _MODES,
-    "hosts": _HOSTS,
-    "audit log member": _LOGS,
-    "audit log admin": _LOGS,
-    "audit log without page": _LOGS,
-    "error log admin": _LOGS,
-    "power": _MEASURE,
-    "speed": _MEASURE,
-    "temperature": _MEASURE,
-    "system info": _MEASURE,
-    "threading": _MEASURE,
-}
+LATER_SLICES: dict[str, str] = {}
 
 # reply values that later steps name in their requests ("{mnist}" ...): step -> {name: reply key}
 CAPTURES: dict[str, dict[str, str]] = {
@@ -198,6 +181,31 @@ class Replayer:
         }
         return 200, "websocket", json.dumps(body)
 
+    def direct(self, actor: str, cluster_uuid: str) -> tuple[int, str, str]:
+        """The shared script's direct IO: a train pair of the first test picture, then a
+        request with it; values only in the acks (the outputs are the engine's own numbers)."""
+        images = (DATA / "mnist-5k" / "t10k-images-idx3-ubyte").read_bytes()
+        labels = (DATA / "mnist-5k" / "t10k-labels-idx1-ubyte").read_bytes()
+        pixels = [float(b) for b in images[16 : 16 + 784]]
+        expected = [1.0 if i == labels[8] else 0.0 for i in range(10)]
+        init = {"token": self.tokens[actor], "target": "cluster", "uuid": cluster_uuid}
+        with connect(self.ws_url, max_size=2**24, open_timeout=30) as conn:
+            conn.send(json.dumps(init))
+            init_reply = conn.recv(timeout=30)
+            conn.send(_io_message("pixels", False, TRAIN_TYPE, INPUT_BUFFER_TYPE, pixels))
+            ack_input = _io_reply(conn.recv(timeout=30), with_values=True)
+            conn.send(_io_message("digit", True, TRAIN_TYPE, EXPECTED_BUFFER_TYPE, expected))
+            ack_train = _io_reply(conn.recv(timeout=30), with_values=True)
+            conn.send(_io_message("pixels", True, REQUEST_TYPE, INPUT_BUFFER_TYPE, pixels))
+            output = _io_reply(conn.recv(timeout=30), with_values=False)
+        body = {
+            "init": init_reply.decode() if isinstance(init_reply, bytes) else init_reply,
+            "ack_input": ack_input,
+            "ack_train": ack_train,
+            "request_output": output,
+        }
+        return 200, "websocket", json.dumps(body)
+
     def rest_until(
         self, actor: str, method: str, path: str, data: Any, wait: tuple[str, Any]
     ) -> tuple[int, str, str]:
@@ -217,6 +225,8 @@ class Replayer:
         elif method == "WS-UPLOAD":
             data = UPLOADS[request["data"]]()
             status, ctype, body = self.upload(actor, self.names.fill(path), data)
+        elif method == "WS-DIRECT":
+            status, ctype, body = self.direct(actor, self.names.fill(path))
         elif request["name"] in WAITS:
             filled = self.names.fill(request["data"])
             wait = WAITS[request["name"]]
@@ -235,6 +245,35 @@ class Replayer:
         if request["mode"] == "shape" and status == 200:
             reply["body"] = json.dumps(shape(json.loads(body)))
         return reply
+
+
+def _io_message(name: str, last: bool, process: int, target: int, values: list[float]) -> bytes:
+    """A ClusterIO_Message as the shared script encodes it."""
+    return ClusterIO_Message(
+        bufferName=name,
+        isLast=last,
+        processType=process,
+        targetBufferType=target,
+        numberOfValues=len(values),
+        values=values,
+    ).SerializeToString()
+
+
+def _io_reply(frame: bytes | str, *, with_values: bool) -> dict[str, Any]:
+    """A ClusterIO_Message reply as the shared script shows it."""
+    message = ClusterIO_Message()
+    message.ParseFromString(frame if isinstance(frame, bytes) else frame.encode())
+    reply: dict[str, Any] = {
+        "bufferName": message.bufferName,
+        "isLast": message.isLast,
+        "processType": message.processType,
+        "targetBufferType": message.targetBufferType,
+        "numberOfValues": message.numberOfValues,
+        "values_count": len(message.values),
+    }
+    if with_values:
+        reply["values"] = list(message.values)
+    return reply
 
 
 def _token_owner(request: dict[str, Any]) -> str:
@@ -305,14 +344,23 @@ def test_the_replay_covers_this_slice() -> None:
         "/cluster/all",
         "/cluster/save",
         "/cluster/load",
+        "/cluster/set_mode",
         "/task/train",
         "/task/request",
         "/task",
         "/task/all",
         "/checkpoint",
         "/checkpoint/all",
+        "/host/all",
+        "/audit_log",
+        "/error_log",
+        "/power_consumption",
+        "/speed",
+        "/temperature_production",
+        "/system_info",
+        "/threading",
     } <= paths
-    assert {"WS-INIT", "WS-UPLOAD"} <= {request["method"] for request in replayed}
+    assert {"WS-INIT", "WS-UPLOAD", "WS-DIRECT"} <= {request["method"] for request in replayed}
 
 
 def test_every_capture_and_wait_names_a_replayed_step() -> None:

@@ -12,6 +12,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests.backend import Backend
 from tests.conftest import Persona
+from tests.hanami_server.task_helpers import create_cluster
 
 
 def _ws_url(address: str, path: str = "/") -> str:
@@ -30,6 +31,19 @@ def test_unknown_cluster_is_reported(backend_address: str, member: Persona) -> N
     with connect(_ws_url(backend_address)) as conn:
         reply = _init(conn, {"token": member.token, "target": "cluster", "uuid": target})
     assert reply == {"success": False, "error": f"Cluster with UUID '{target}' not found"}
+
+
+def test_a_visible_cluster_binds_without_direct_mode(
+    backend_address: str, member: Persona, outsider: Persona
+) -> None:
+    """Contract 11 #43: attaching needs no DIRECT mode; visibility (1.11) still applies."""
+    cluster_uuid = create_cluster(backend_address, member.token)
+    with connect(_ws_url(backend_address)) as conn:
+        refused = _init(conn, {"token": outsider.token, "target": "cluster", "uuid": cluster_uuid})
+        bound = _init(conn, {"token": member.token, "target": "cluster", "uuid": cluster_uuid})
+    assert refused == {"success": False, "error": f"Cluster with UUID '{cluster_uuid}' not found"}
+    assert bound["success"] is True
+    assert uuid.UUID(bound["uuid"]).version == 4
 
 
 def test_unknown_temp_file_is_reported(backend_address: str, member: Persona) -> None:
