@@ -8,7 +8,18 @@ from typing import Any
 from hanami_client._errors import ProtocolError, Unauthorized
 from hanami_client._http import Transport
 from hanami_client._token import decode_token, encode_passphrase
-from hanami_client.resources import Checkpoints, Clusters, Datasets, Projects, Tasks, Users
+from hanami_client.resources import (
+    Checkpoints,
+    Clusters,
+    Datasets,
+    Hosts,
+    Logs,
+    Measurements,
+    Projects,
+    System,
+    Tasks,
+    Users,
+)
 from hanami_client.types import TokenInfo
 
 __all__ = ["HanamiClient"]
@@ -32,6 +43,10 @@ class HanamiClient:
         self.clusters = Clusters(self._transport)
         self.tasks = Tasks(self._transport)
         self.checkpoints = Checkpoints(self._transport)
+        self.hosts = Hosts(self._transport)
+        self.logs = Logs(self._transport)
+        self.measurements = Measurements(self._transport)
+        self.system = System(self._transport)
 
     @property
     def address(self) -> str:

@@ -6,6 +6,7 @@
     ├── BackendUnavailable      refused, timeout, DNS: the backend could not be reached
     ├── ProtocolError           a reply that breaks the wire contract
     ├── TaskTimeout             ``tasks.wait`` gave up: the task did not end in time
+    ├── DirectIOError           the direct-IO socket was closed (``code``: its close code)
     └── ApiError                the backend answered with an error status
         ├── BadRequest          400 (validation, bad input; and upstream's bogus status 1
         │                       for a dataset content/check range error)
@@ -27,6 +28,7 @@ __all__ = [
     "BackendUnavailable",
     "BadRequest",
     "Conflict",
+    "DirectIOError",
     "Forbidden",
     "HanamiError",
     "NotFound",
@@ -60,6 +62,14 @@ class BackendUnavailable(HanamiError):
 
 class ProtocolError(HanamiError):
     """The backend answered something the wire contract does not allow."""
+
+
+class DirectIOError(HanamiError):
+    """The direct-IO socket was closed (by the backend, with its reason) or the session ended."""
+
+    def __init__(self, message: str = "", *, operation: str = "", code: int | None = None) -> None:
+        super().__init__(message, operation=operation)
+        self.code = code
 
 
 class TaskTimeout(HanamiError):

@@ -9,10 +9,14 @@ from typing import Any
 from hanami_client.types import (
     Checkpoint,
     Cluster,
+    CpuCore,
+    CpuPackage,
     Dataset,
     Project,
     ProjectAssignment,
     Row,
+    Series,
+    SystemInfo,
     Table,
     Task,
     UploadTicket,
@@ -28,12 +32,17 @@ __all__ = [
     "dataset",
     "flag",
     "fraction",
+    "json_text",
+    "number",
     "project",
     "rows",
+    "series",
     "state",
+    "system_info",
     "table",
     "task",
     "text",
+    "thread_map",
     "timestamp",
     "upload_ticket",
     "user",
@@ -217,6 +226,70 @@ def rows(data: Mapping[str, Any]) -> list[list[float]]:
     if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
         raise TypeError("expected a list of rows")
     return [list(map(float, row)) for row in values]
+
+
+def number(value: Any) -> float:
+    """A JSON number (int or float) as a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"expected a number, got {value!r}")
+    return float(value)
+
+
+def json_text(value: Any) -> str:
+    """An error-log ``input_values`` cell: upstream's cell typing turns its JSON text into an
+    object; either way it is returned as compact JSON text."""
+    if isinstance(value, dict):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return text(value)
+
+
+def series(data: Mapping[str, Any], key: str) -> Series:
+    """A measurement reply ``{key: {"seconds": [...], "minutes": ..., "hours", "days"}}``."""
+    levels = data[key]
+    values = {}
+    for level in ("seconds", "minutes", "hours", "days"):
+        if not isinstance(levels[level], list):
+            raise TypeError(f"expected a list of numbers for {level!r}")
+        values[level] = tuple(map(number, levels[level]))
+    return Series(**values)
+
+
+def _core(data: Mapping[str, Any]) -> CpuCore:
+    return CpuCore(
+        id=count(data["id"]),
+        minimum_speed=count(data.get("minimum_speed", 0)),
+        maximum_speed=count(data.get("maximum_speed", 0)),
+        current_minimum_speed=count(data.get("current_minimum_speed", 0)),
+        current_maximum_speed=count(data.get("current_maximum_speed", 0)),
+        current_speed=count(data.get("current_speed", 0)),
+        threads=tuple(count(thread["id"]) for thread in data["threads"]),
+    )
+
+
+def system_info(data: Mapping[str, Any]) -> SystemInfo:
+    """A ``GET /system_info`` reply (speed keys may be absent for a core without threads)."""
+    info = data["info"]
+    return SystemInfo(
+        hostname=text(info["hostname"]),
+        has_hyperthreading=flag(info["has_hyperthreading"]),
+        packages=tuple(
+            CpuPackage(
+                id=count(package["id"]),
+                thermal_spec=number(package["thermal_spec"]),
+                power=number(package["power"]),
+                cores=tuple(_core(core) for core in package["cores"]),
+            )
+            for package in info["packages"]
+        ),
+    )
+
+
+def thread_map(data: Mapping[str, Any]) -> dict[str, list[int]]:
+    """A ``GET /threading`` reply: thread name -> the CPU ids it may run on."""
+    threads = data["thread_map"]
+    if not isinstance(threads, dict):
+        raise TypeError(f"expected a thread map, got {threads!r}")
+    return {text(name): [count(cpu) for cpu in cpus] for name, cpus in threads.items()}
 
 
 def table(data: Mapping[str, Any], cells: Mapping[str, Cell]) -> Table:

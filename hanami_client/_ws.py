@@ -1,5 +1,6 @@
-"""The backend's websocket: its URL, the init handshake that binds a connection to a target, and
-the ``file_upload`` exchange (one ``FileUpload_Message`` chunk, one reply), sync and async."""
+"""The backend's websocket: its URL, the init handshake that binds a connection to a target, the
+``file_upload`` exchange (one ``FileUpload_Message`` chunk, one reply), sync and async, and the
+framing of direct IO's ``ClusterIO_Message`` (the exchange itself lives in ``direct.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import asyncio
 import json
 import os
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from google.protobuf.message import DecodeError
@@ -31,6 +32,8 @@ __all__ = [
     "MAX_MESSAGE_BYTES",
     "Chunks",
     "init_target",
+    "io_message",
+    "io_reply",
     "open_websocket",
     "ssl_context",
     "upload",
@@ -240,3 +243,30 @@ def _check_chunk_reply(raw: str | bytes) -> None:
         ) from error
     if not reply.success:
         raise BadRequest(reply.errorMessage, operation=operation)
+
+
+def io_message(
+    buffer_name: str, values: Sequence[float], *, is_last: bool, process: int, target: int
+) -> bytes:
+    """One direct-IO ``ClusterIO_Message`` (``process``/``target`` are the proto enum values)."""
+    message = proto3_pb2.ClusterIO_Message(
+        bufferName=buffer_name,
+        isLast=is_last,
+        processType=process,
+        targetBufferType=target,
+        numberOfValues=len(values),
+        values=values,
+    )
+    return message.SerializeToString()
+
+
+def io_reply(raw: str | bytes, operation: str) -> proto3_pb2.ClusterIO_Message:
+    """A direct-IO reply read as a ``ClusterIO_Message``; anything else is a ProtocolError."""
+    if isinstance(raw, str):
+        raise ProtocolError(f"a text reply to direct IO: {raw[:80]!r}", operation=operation)
+    try:
+        return proto3_pb2.ClusterIO_Message.FromString(raw)
+    except DecodeError as error:
+        raise ProtocolError(
+            f"a direct-IO reply that is not protobuf: {raw[:80]!r}", operation=operation
+        ) from error

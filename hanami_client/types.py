@@ -10,10 +10,14 @@ from typing import Any
 __all__ = [
     "Checkpoint",
     "Cluster",
+    "CpuCore",
+    "CpuPackage",
     "Dataset",
     "Project",
     "ProjectAssignment",
     "Row",
+    "Series",
+    "SystemInfo",
     "Table",
     "Task",
     "TaskInput",
@@ -228,3 +232,45 @@ class Checkpoint:
     owner_id: str
     project_id: str
     visibility: str
+
+
+@dataclass(frozen=True)
+class Series:
+    """One measured value over time, each level oldest to newest (missing samples read 0.0)."""
+
+    seconds: tuple[float, ...]  # the last 60 seconds
+    minutes: tuple[float, ...]  # the last 60 minutes, one mean each
+    hours: tuple[float, ...]  # the last 24 hours
+    days: tuple[float, ...]  # the last 365 days
+
+
+@dataclass(frozen=True)
+class CpuCore:
+    """A CPU core: its speeds in kHz (0 where the host does not tell) and its thread ids."""
+
+    id: int
+    minimum_speed: int
+    maximum_speed: int
+    current_minimum_speed: int
+    current_maximum_speed: int
+    current_speed: int
+    threads: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CpuPackage:
+    """A CPU package (socket): thermal design power and current power in W, and its cores."""
+
+    id: int
+    thermal_spec: float
+    power: float
+    cores: tuple[CpuCore, ...]
+
+
+@dataclass(frozen=True)
+class SystemInfo:
+    """The backend's machine (``GET /system_info``)."""
+
+    hostname: str
+    has_hyperthreading: bool
+    packages: tuple[CpuPackage, ...]

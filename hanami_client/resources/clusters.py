@@ -7,14 +7,19 @@ report with its line and position (``hanami_client.sdk.cluster`` keeps the SDK's
 
 ``save`` and ``restore`` queue a task on the cluster and return its uuid; follow it with
 ``client.tasks.get``/``wait``. A save task's uuid is also the uuid of the checkpoint it writes.
+
+``set_mode`` switches a cluster between TASK and DIRECT mode (``/cluster/set_mode``); ``direct``
+returns the async direct-IO session of ``hanami_client.direct``, which switches by itself.
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from typing import Any
 
 from hanami_client import _parse
+from hanami_client.direct import DirectSession, Mode, ModeChange, parse_mode_change
 from hanami_client.resources._base import Resource
 from hanami_client.types import Cluster, Table
 
@@ -75,6 +80,29 @@ class Clusters(Resource):
             "POST", "/cluster/load", operation="clusters.restore", body=body
         )
         return self._read("clusters.restore", _task_uuid, data)
+
+    def switch_host(self, cluster_uuid: str, host_uuid: str, hexagon_id: int = 1) -> Cluster:
+        """Process a hexagon of the cluster on a host of ``client.hosts.list()``; our backend
+        counts hexagons from 1 in template order (upstream from 0; the SDK always sends 1)."""
+        body = {"cluster_uuid": cluster_uuid, "host_uuid": host_uuid, "hexagon_id": hexagon_id}
+        data = self._transport.send_json(
+            "PUT", "/cluster/switch_host", operation="clusters.switch_host", body=body
+        )
+        return self._read("clusters.switch_host", _parse.cluster, data)
+
+    def set_mode(self, uuid: str, mode: Mode) -> ModeChange:
+        """Switch to DIRECT mode (from idle TASK mode) or back to TASK mode (409 otherwise)."""
+        body = {"uuid": uuid, "new_state": mode}
+        data = self._transport.send_json(
+            "PUT", "/cluster/set_mode", operation="clusters.set_mode", body=body
+        )
+        return self._read("clusters.set_mode", parse_mode_change, data)
+
+    def direct(self, uuid: str, *, outputs: Sequence[str] | None = None) -> DirectSession:
+        """A direct-IO session with the cluster (not yet open: ``async with`` it)."""
+        return DirectSession(
+            uuid, transport=self._transport, set_mode=self.set_mode, outputs=outputs
+        )
 
 
 def _task_uuid(data: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@
 A script written for the official SDK runs after changing only its import line::
 
     from hanami_client.sdk import (
-        checkpoint, cluster, dataset, hanami_exceptions, hanami_token, project, task, user,
+        checkpoint, cluster, dataset, direct_io, hanami_exceptions, hanami_token, hosts, logs,
+        project, task, user,
     )
 """

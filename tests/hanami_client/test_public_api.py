@@ -8,6 +8,7 @@ from hanami_client import (
     BackendUnavailable,
     BadRequest,
     Conflict,
+    DirectIOError,
     Forbidden,
     HanamiClient,
     HanamiError,
@@ -26,16 +27,23 @@ PUBLIC_NAMES = [
     "Checkpoint",
     "Cluster",
     "Conflict",
+    "CpuCore",
+    "CpuPackage",
     "Dataset",
+    "DirectIOError",
+    "DirectSession",
     "Forbidden",
     "HanamiClient",
     "HanamiError",
+    "ModeChange",
     "NotFound",
     "Project",
     "ProjectAssignment",
     "ProtocolError",
     "Row",
+    "Series",
     "ServerError",
+    "SystemInfo",
     "Table",
     "Task",
     "TaskInput",
@@ -60,7 +68,7 @@ def test_every_public_name_is_importable() -> None:
 def test_api_errors_share_one_base_and_connection_errors_stand_apart() -> None:
     for kind in (BadRequest, Unauthorized, Forbidden, NotFound, Conflict, ServerError):
         assert issubclass(kind, ApiError)
-    for kind in (ApiError, BackendUnavailable, ProtocolError, TaskTimeout):
+    for kind in (ApiError, BackendUnavailable, ProtocolError, TaskTimeout, DirectIOError):
         assert issubclass(kind, HanamiError)
     assert not issubclass(BackendUnavailable, ApiError)
     assert not issubclass(ProtocolError, ApiError)

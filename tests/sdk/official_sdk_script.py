@@ -2,9 +2,10 @@
 
 Usage: python official_sdk_script.py ADDRESS USER_ID PASSPHRASE MNIST_DIR (run against an empty
 backend: it deletes every project, user, dataset, checkpoint and cluster the admin can see).
-The workflow is upstream's (contract section 9) without its direct-IO part.
+The workflow is upstream's (contract section 9), its direct-IO part included.
 """
 
+import asyncio
 import contextlib
 import json
 import os
@@ -17,6 +18,7 @@ from hanami_client.sdk import (
     checkpoint,
     cluster,
     dataset,
+    direct_io,
     hanami_exceptions,
     hanami_token,
     project,
@@ -96,6 +98,30 @@ def wait_until_finished(token, task_uuid, cluster_uuid):
         result = json.loads(task.get_task(token, address, task_uuid, cluster_uuid, False))
         finished = result["state"] == "finished"
         assert 0 <= result["current_cycle"] <= result["total_number_of_cycles"]
+
+
+def direct_io_test_values():
+    """The first test picture of a 5, and the one-hot label of a 5."""
+    with open(request_labels, "rb") as labels_file:
+        index = labels_file.read()[8:].index(5)
+    with open(request_inputs, "rb") as images_file:
+        images = images_file.read()
+    picture = [float(pixel) for pixel in images[16 + 784 * index : 16 + 784 * (index + 1)]]
+    return picture, [1.0 if digit == 5 else 0.0 for digit in range(10)]
+
+
+async def test_direct_io(token, cluster_uuid):
+    picture, label = direct_io_test_values()
+    ws = await cluster.switch_to_direct_mode(token, address, cluster_uuid, False)
+    for _ in range(100):
+        await direct_io.send_train_input(ws, "picture_hex", picture, True, False)
+        await direct_io.send_train_input(ws, "label_hex", label, False, True)
+    output_values = await direct_io.send_request_input(ws, "picture_hex", picture, True)
+    await ws.close()
+    cluster.switch_to_task_mode(token, address, cluster_uuid, False)
+
+    assert list(output_values).index(max(output_values)) == 5, list(output_values)
+    print("direct io ok")
 
 
 def test_project(token):
@@ -292,6 +318,8 @@ def test_workflow(token):
     data = json.loads(result)["data"]
     assert len(data) == 10
     assert len(data[0]) == 10
+
+    asyncio.run(test_direct_io(token, cluster_uuid))
 
     # cleanup
     dataset.delete_dataset(token, address, train_dataset_uuid, False)

@@ -40,7 +40,7 @@ def test_official_sdk_script_runs_against_the_embedded_backend(fresh_backend: Ba
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         *("projects", "ok", "users", "ok", "assignments", "ok"),
-        *("clusters", "ok", "workflow", "ok", "done"),
+        *("clusters", "ok", "direct", "io", "ok", "workflow", "ok", "done"),
     ]
     token = request_token(fresh_backend.address, ADMIN_ID, ADMIN_PASSPHRASE)
     assert [row[1] for row in listed(fresh_backend.address, token, "/user/all")] == [ADMIN_ID]
