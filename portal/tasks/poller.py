@@ -184,8 +184,10 @@ class ClusterPoller:
         vanished = [uuid for uuid in self.tasks if uuid not in current]
         reordered = list(current) != list(self.tasks)
         for uuid, task in current.items():
-            # Samples of a queued task would stretch its rate over the time it waited.
-            if task.state == "active" or (uuid in changed and task.done):
+            # Samples of a queued task would stretch its rate over the time it waited, and one
+            # of a task that had ended before this poller first saw it would put its end at now.
+            ended_now = uuid in changed and task.done and uuid in self.tasks
+            if task.state == "active" or ended_now:
                 self.histories.setdefault(uuid, History()).add(Sample(now, task.current_cycle))
         for uuid in vanished:
             self.histories.pop(uuid, None)

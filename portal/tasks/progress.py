@@ -98,7 +98,10 @@ class Progress:
 
     @property
     def elapsed_text(self) -> str:
-        """The time it ran (so far) as people read it."""
+        """The time it ran (so far) as people read it; under a second reads so, not ``0.0 s``."""
+        if self.task.done and self.elapsed == 0:
+            # Started and ended within one second of the backend's whole-second timestamps.
+            return "under 1 s"
         return duration_text(self.elapsed)
 
 
