@@ -21,7 +21,11 @@ from portal.core.decorators import NOT_ADMIN, NOT_ADMIN_ROLE
 from portal.core.errors import describe_backend_error
 from portal.core.session import end_session, hanami_session
 from portal.datasets.api import router as datasets_router
+from portal.directio.api import router as directio_router
+from portal.hosts.api import router as hosts_router
+from portal.logs.api import router as logs_router
 from portal.projects.api import router as projects_router
+from portal.system.api import router as system_router
 from portal.tasks.api import router as tasks_router
 from portal.users.api import router as users_router
 
@@ -114,3 +118,7 @@ api.add_router("/datasets", datasets_router)
 api.add_router("/clusters", clusters_router)
 api.add_router("/clusters", tasks_router)
 api.add_router("/checkpoints", checkpoints_router)
+api.add_router("/clusters", directio_router)
+api.add_router("/hosts", hosts_router)
+api.add_router("/logs", logs_router)
+api.add_router("/system", system_router)

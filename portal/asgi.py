@@ -12,9 +12,11 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from portal.directio.routing import websocket_urlpatterns as direct_io_routes  # noqa: E402
+from portal.system.routing import websocket_urlpatterns as system_routes  # noqa: E402
 from portal.tasks.routing import websocket_urlpatterns as task_routes  # noqa: E402
 
-websocket_urlpatterns = [*task_routes]
+websocket_urlpatterns = [*task_routes, *direct_io_routes, *system_routes]
 
 application = ProtocolTypeRouter(
     {

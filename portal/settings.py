@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "portal.clusters",
     "portal.tasks",
     "portal.checkpoints",
+    "portal.directio",
+    "portal.hosts",
+    "portal.logs",
+    "portal.system",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +164,14 @@ CHANNEL_LAYERS = {
         {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    ),
+}
+# Several portal processes share the direct-IO locks (portal.directio.locks) through Redis.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
 }
 

@@ -15,6 +15,10 @@ urlpatterns = [
     path("clusters/", include("portal.clusters.urls")),
     path("clusters/<uuid:cluster_uuid>/tasks/", include("portal.tasks.urls")),
     path("checkpoints/", include("portal.checkpoints.urls")),
+    path("clusters/<uuid:cluster_uuid>/direct/", include("portal.directio.urls")),
+    path("hosts/", include("portal.hosts.urls")),
+    path("logs/", include("portal.logs.urls")),
+    path("system/", include("portal.system.urls")),
     path("api/", api.urls),
 ]
 

@@ -11,41 +11,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from hanami_client import HanamiError
-from portal.core.session import SESSION_KEY, token_expired
-from portal.hanami import new_hanami
+from portal.core.sockets import SESSION_ENDED, sees_cluster, session_token
 from portal.tasks.poller import group_name, subscribe, unsubscribe
 
 __all__ = ["TaskProgressConsumer"]
-
-#: Close code when the watcher's backend session ended while watching.
-SESSION_ENDED = 4001
-
-
-@database_sync_to_async
-def session_token(scope: dict[str, Any]) -> str | None:
-    """The backend token of the socket's signed-in session, None when there is none (or stale)."""
-    user = scope.get("user")
-    session = scope.get("session")
-    if user is None or not user.is_authenticated or session is None:
-        return None
-    context = session.get(SESSION_KEY)
-    if context is None or token_expired(context):
-        return None
-    return context["token"]
-
-
-def sees_cluster(token: str, cluster_uuid: str) -> bool:
-    """Whether the backend shows the cluster to the token's user (blocking)."""
-    with new_hanami(token) as client:
-        try:
-            client.clusters.get(cluster_uuid)
-        except HanamiError:
-            return False
-    return True
 
 
 class TaskProgressConsumer(AsyncWebsocketConsumer):

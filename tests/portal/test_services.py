@@ -64,6 +64,27 @@ def test_migrations_run_on_postgresql(tmp_path: Path) -> None:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def run_with_redis(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Run code in `manage.py shell` with the portal's settings pointed at the local Redis."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "PORTAL_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 ROUND_TRIP = """
 import asyncio, uuid
 from channels.layers import get_channel_layer
@@ -85,20 +106,25 @@ asyncio.run(round_trip())
 def test_channel_layer_round_trip_over_redis(tmp_path: Path) -> None:
     if not answers(REDIS):
         pytest.skip("Redis does not answer on 127.0.0.1:6379")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "PORTAL_DATA_DIR": str(tmp_path),
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", ROUND_TRIP],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_with_redis(tmp_path, ROUND_TRIP)
     assert result.stdout.strip() == ("RedisChannelLayer {'type': 'task.progress', 'percent': 42}")
+
+
+SHARED_LOCK = """
+import uuid
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+
+key = "test-lock-" + uuid.uuid4().hex
+first, second = caches.create_connection("default"), caches.create_connection("default")
+taken = first.add(key, "a", 30), second.add(key, "b", 30)
+print(isinstance(first, RedisCache), *taken, second.get(key))
+first.delete(key)
+"""
+
+
+def test_direct_io_locks_are_shared_through_redis(tmp_path: Path) -> None:
+    if not answers(REDIS):
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    result = run_with_redis(tmp_path, SHARED_LOCK)
+    assert result.stdout.strip() == "True True False a"

@@ -1,0 +1,164 @@
+"""The Try-it page's websocket: the browser drives a cluster through the portal.
+
+Before accepting, the socket's session must be signed in with a backend token that has not
+expired, and the backend must show the cluster to that user; anyone else is refused. Once
+accepted, the socket takes the cluster's lock (``locks``: one browser at a time; a second one is
+told who drives it and closed with ``IN_USE``), then opens the backend session (``relay``; a busy
+cluster closes with ``BUSY``). Each text frame is one message (``messages``); its reply is one
+rendered fragment (``fragments``): the outputs, a note, or why the message was refused. When the
+socket closes, for whatever reason, the backend session ends, the cluster goes back to TASK
+mode and the lock is freed. The backend token never leaves the portal.
+
+The routes set ``view``: ``digits`` (the 28x28 canvas: 784 pixels in, ten scores out) or
+``values`` (any shape).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from hanami_client import Conflict, HanamiError
+from portal.core.sockets import sees_cluster, session_context
+from portal.directio.fragments import (
+    State,
+    render_outputs,
+    render_problem,
+    render_status,
+    render_trained,
+)
+from portal.directio.layout import Layout, View, known_hexagons
+from portal.directio.locks import REFRESH_SECONDS, claim, refresh, release
+from portal.directio.messages import MessageError, Rules, parse_message
+from portal.directio.relay import Lost, Refused, Relay, describe_failure
+
+__all__ = ["BUSY", "FAILED", "IN_USE", "DirectIOConsumer"]
+
+logger = logging.getLogger(__name__)
+
+#: Close codes (with the status fragment sent just before): another browser drives the
+#: cluster; the backend would not switch it to direct mode; the backend session was lost.
+IN_USE = 4409
+BUSY = 4423
+FAILED = 4502
+
+
+class DirectIOConsumer(AsyncWebsocketConsumer):
+    """Relays one browser's messages to a backend direct-IO session it holds."""
+
+    cluster_uuid = ""
+    relay: Relay | None = None
+    rules: Rules
+    holding = False
+    keeper: asyncio.Task[None] | None = None
+
+    def __init__(self, *args: Any, view: View = "values", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.view = view
+
+    async def connect(self) -> None:
+        """Accept a signed-in user who may see the cluster; then take it, or say who has it."""
+        self.cluster_uuid = str(self.scope["url_route"]["kwargs"]["cluster_uuid"])
+        context = await session_context(self.scope)
+        if context is None or not await asyncio.to_thread(
+            sees_cluster, context["token"], self.cluster_uuid
+        ):
+            await self.close()
+            return
+        await self.accept()
+        holder = await claim(
+            self.cluster_uuid,
+            user_id=context["user_id"],
+            name=context["name"],
+            channel=self.channel_name,
+        )
+        if holder is not None:
+            await self.send(render_status("in_use", holder=holder, user_id=context["user_id"]))
+            await self.close(code=IN_USE, reason="in use by another browser")
+            return
+        self.holding = True
+        hexagons = await database_sync_to_async(known_hexagons)(self.cluster_uuid)
+        inputs, outputs = hexagons if hexagons is not None else ((), ())
+        layout = Layout(inputs=inputs, outputs=outputs, known=hexagons is not None, view=self.view)
+        self.rules = Rules.of(layout)
+        relay = Relay(
+            token=context["token"],
+            cluster_uuid=self.cluster_uuid,
+            outputs=outputs if hexagons is not None else None,
+        )
+        try:
+            await relay.open()
+        except HanamiError as error:
+            await relay.close()
+            await self.end(
+                "busy" if isinstance(error, Conflict) else "failed", describe_failure(error)
+            )
+            return
+        self.relay = relay
+        self.keeper = asyncio.get_running_loop().create_task(self.keep_lock())
+        await self.send(render_status("ready"))
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Relay one message and send its reply (or why it was refused)."""
+        if self.relay is None:
+            return
+        try:
+            message = parse_message(text_data, self.rules)
+            outputs = await self.relay.send(message)
+        except (MessageError, Refused) as error:
+            await self.send(render_problem(str(error)))
+            return
+        except Lost as error:
+            await self.end("failed", str(error))
+            return
+        self.rules.learn(message)
+        if outputs is None:
+            await self.send(render_trained(message, view=self.view))
+        else:
+            await self.send(render_outputs(outputs, view=self.view))
+
+    async def disconnect(self, code: int) -> None:
+        """Whatever closed the socket: end the backend session and free the cluster."""
+        await self.release()
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Handle one event; an unexpected error still frees the cluster before it propagates."""
+        try:
+            await super().dispatch(message)
+        except StopConsumer:
+            raise
+        except Exception:
+            await self.release()
+            raise
+
+    async def end(self, state: State, detail: str) -> None:
+        """Say why this socket no longer drives the cluster, free it and close."""
+        await self.send(render_status(state, detail=detail))
+        await self.release()
+        await self.close(code=BUSY if state == "busy" else FAILED, reason=state)
+
+    async def keep_lock(self) -> None:
+        """Refresh the lock while the socket lives."""
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            await refresh(self.cluster_uuid)
+
+    async def release(self) -> None:
+        """End the backend session (back to TASK mode) and free the lock; safe to call twice."""
+        keeper, self.keeper = self.keeper, None
+        if keeper is not None:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+        relay, self.relay = self.relay, None
+        if relay is not None:
+            await relay.close()
+        if self.holding:
+            self.holding = False
+            await release(self.cluster_uuid, self.channel_name)

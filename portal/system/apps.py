@@ -1,0 +1,8 @@
+"""System pages, API and commands."""
+
+from django.apps import AppConfig
+
+
+class SystemConfig(AppConfig):
+    name = "portal.system"
+    label = "system"
