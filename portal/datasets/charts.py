@@ -1,13 +1,11 @@
-"""Geometry of the server-rendered SVG pictures: a line chart per column, a confusion heat map.
-
-The templates draw these with SVG presentation attributes and classes only (the CSP forbids
-inline styles), so a chart is ordinary HTML that htmx can swap like any other fragment.
-"""
+"""Geometry of the dataset pictures drawn as SVG: a line chart per column, a confusion heat map."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from portal.core.charts import Plot, plot_area, polyline
 
 __all__ = ["HeatCell", "HeatMap", "LineChart", "Tick", "heat_map", "line_chart"]
 
@@ -26,22 +24,16 @@ class LineChart:
 
 def line_chart(values: Sequence[float], *, width: int = 240, height: int = 64) -> LineChart:
     """The chart of ``values`` in a ``width`` x ``height`` box with a small margin."""
-    margin = 4
+    plot = plot_area(width, height, left=4, top=4, right=4, bottom=4)
     low, high = (min(values), max(values)) if values else (0.0, 0.0)
-    span_x = width - 2 * margin
-    span_y = height - 2 * margin
-    step = span_x / (len(values) - 1) if len(values) > 1 else 0.0
 
     def y_of(value: float) -> float:
         if high == low:
             return height / 2
-        return margin + (high - value) / (high - low) * span_y
+        return plot.top + (high - value) / (high - low) * plot.plot_height
 
-    points = [(margin + index * step, y_of(value)) for index, value in enumerate(values)]
-    if len(points) == 1:
-        points.append((width - margin, points[0][1]))
-    text = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    return LineChart(width, height, text, low, high, len(values))
+    points = plot.spread([y_of(value) for value in values])
+    return LineChart(width, height, polyline(points), low, high, len(values))
 
 
 @dataclass(frozen=True)
@@ -69,15 +61,10 @@ class Tick:
 
 
 @dataclass(frozen=True)
-class HeatMap:
-    """A square grid of cells with its axes."""
+class HeatMap(Plot):
+    """A square grid of cells (the plot) with its axes."""
 
-    width: int
-    height: int
     cell: int
-    left: int
-    top: int
-    grid: int
     cells: list[HeatCell]
     x_ticks: list[Tick]
     y_ticks: list[Tick]
@@ -88,19 +75,14 @@ class HeatMap:
         return self.cell // 2
 
     @property
-    def bottom(self) -> int:
-        """The lower edge of the grid."""
-        return self.top + self.grid
-
-    @property
     def middle_x(self) -> int:
         """The horizontal centre of the grid (for the x axis title)."""
-        return self.left + self.grid // 2
+        return self.left + self.plot_width // 2
 
     @property
     def middle_y(self) -> int:
         """The vertical centre of the grid (for the y axis title)."""
-        return self.top + self.grid // 2
+        return self.top + self.plot_height // 2
 
 
 def heat_map(matrix: Sequence[Sequence[int]], *, cell: int = 44) -> HeatMap:
@@ -130,10 +112,11 @@ def heat_map(matrix: Sequence[Sequence[int]], *, cell: int = 44) -> HeatMap:
     return HeatMap(
         width=left + grid + 8,
         height=top + grid + 56,
-        cell=cell,
         left=left,
         top=top,
-        grid=grid,
+        plot_width=grid,
+        plot_height=grid,
+        cell=cell,
         cells=cells,
         x_ticks=x_ticks,
         y_ticks=y_ticks,

@@ -1,13 +1,11 @@
-"""Geometry of an output's bar chart: one bar per value, up or down from zero, drawn as SVG.
-
-The template draws it with presentation attributes and classes only (the CSP forbids inline
-styles); the relay sends it rendered, like the task charts.
-"""
+"""Geometry of an output's bar chart: one bar per value, up or down from zero, drawn as SVG."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+
+from portal.core.charts import Plot, plot_area
 
 __all__ = ["MAX_BARS", "Bar", "BarChart", "bar_chart", "highest"]
 
@@ -52,15 +50,9 @@ class Bar:
 
 
 @dataclass(frozen=True)
-class BarChart:
+class BarChart(Plot):
     """Bars around a zero line, with the scale's ends and what to label."""
 
-    width: int
-    height: int
-    left: int
-    right: int
-    top: int
-    bottom: int
     zero: float
     low: float
     high: float
@@ -93,19 +85,18 @@ def bar_chart(
     high = max(at_least, *values)
     if high == low:
         high = low + 1.0
-    left, right, top, bottom = 8, width - 8, 18, height - 24
-    span = high - low
-    zero = bottom - (0.0 - low) / span * (bottom - top)
-    step = (right - left) / len(values)
+    plot = plot_area(width, height, left=8, top=18, right=8, bottom=24)
+    zero = plot.y_of(0.0, low, high)
+    step = plot.plot_width / len(values)
     best = highest(values)
     bars = []
     for index, value in enumerate(values):
-        end = bottom - (value - low) / span * (bottom - top)
+        end = plot.y_of(value, low, high)
         bars.append(
             Bar(
                 index=index,
                 value=value,
-                x=round(left + index * step + step * 0.15, 1),
+                x=round(plot.left + index * step + step * 0.15, 1),
                 y=round(min(end, zero), 1),
                 width=round(step * 0.7, 1),
                 height=round(abs(zero - end), 1),
@@ -113,12 +104,7 @@ def bar_chart(
             )
         )
     return BarChart(
-        width=width,
-        height=height,
-        left=left,
-        right=right,
-        top=top,
-        bottom=bottom,
+        **asdict(plot),
         zero=round(zero, 1),
         low=low,
         high=high,

@@ -2,15 +2,16 @@
 
 The backend keeps each measurement in ring buffers ordered oldest to newest (60 seconds, 60
 minutes, 24 hours); a chart draws one of them from 0 (or its lowest value, if negative) up to
-a round number above its highest. The template draws it with presentation attributes and
-classes only (the CSP forbids inline styles), so the websocket swaps it like any fragment.
+a round number above its highest.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+
+from portal.core.charts import Plot, plot_area, polyline
 
 __all__ = ["MEASURES", "SPANS", "Measure", "SeriesChart", "Span", "nice_ceiling", "series_chart"]
 
@@ -47,35 +48,19 @@ SPANS = (
 
 
 @dataclass(frozen=True)
-class SeriesChart:
+class SeriesChart(Plot):
     """A polyline of one measurement over one span, with its axes and labels."""
 
     id: str
     title: str
     unit: str
     span: Span
-    width: int
-    height: int
-    left: int
-    top: int
-    plot_width: int
-    plot_height: int
     points: str
     low: float
     high: float
     latest: float
     peak: float
     count: int
-
-    @property
-    def right(self) -> int:
-        """The right edge of the plot."""
-        return self.left + self.plot_width
-
-    @property
-    def bottom(self) -> int:
-        """The lower edge of the plot."""
-        return self.top + self.plot_height
 
     @property
     def middle(self) -> float:
@@ -105,32 +90,17 @@ def series_chart(
     height: int = 150,
 ) -> SeriesChart:
     """The chart of ``values`` (oldest first) of one measurement over one span."""
-    left, top, right_margin, bottom_margin = 48, 10, 10, 24
-    plot_width = width - left - right_margin
-    plot_height = height - top - bottom_margin
+    plot = plot_area(width, height, left=48, top=10, right=10, bottom=24)
     data = [float(value) for value in values] or [0.0]
     low = -nice_ceiling(-min(data)) if min(data) < 0 else 0.0
     high = nice_ceiling(max(data))
-    step = plot_width / (len(data) - 1) if len(data) > 1 else 0.0
-
-    def y_of(value: float) -> float:
-        return top + plot_height - (value - low) / (high - low) * plot_height
-
-    points = [(left + index * step, y_of(value)) for index, value in enumerate(data)]
-    if len(points) == 1:
-        points.append((left + plot_width, points[0][1]))
     return SeriesChart(
+        **asdict(plot),
         id=f"{measure.key}-{span.key}",
         title=f"{measure.label}, {span.label.lower()}",
         unit=measure.unit,
         span=span,
-        width=width,
-        height=height,
-        left=left,
-        top=top,
-        plot_width=plot_width,
-        plot_height=plot_height,
-        points=" ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+        points=polyline(plot.spread([plot.y_of(value, low, high) for value in data])),
         low=low,
         high=high,
         latest=data[-1],

@@ -1,43 +1,24 @@
-"""Geometry of a task's progress chart: rows done over time since its start, drawn as SVG.
-
-Like the dataset charts, the template draws it with presentation attributes and classes only
-(the CSP forbids inline styles), so the websocket swaps it like any other fragment.
-"""
+"""Geometry of a task's progress chart: rows done over time since its start, drawn as SVG."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
+from portal.core.charts import Plot, plot_area, polyline
 from portal.tasks.progress import Progress, duration_text, parse_timestamp
 
 __all__ = ["CycleChart", "cycle_chart"]
 
 
 @dataclass(frozen=True)
-class CycleChart:
+class CycleChart(Plot):
     """A polyline of rows done (up) against seconds since the start (right), with its axes."""
 
-    width: int
-    height: int
-    left: int
-    top: int
-    plot_width: int
-    plot_height: int
     points: str
     total: int
     span: str
     count: int
-
-    @property
-    def right(self) -> int:
-        """The right edge of the plot."""
-        return self.left + self.plot_width
-
-    @property
-    def bottom(self) -> int:
-        """The lower edge of the plot."""
-        return self.top + self.plot_height
 
 
 def cycle_chart(
@@ -59,24 +40,15 @@ def cycle_chart(
         points.append((max(now, last_at), task.current_cycle))
     if len(points) > 2 and points[-1] == points[-2]:
         points.pop()
-    left, top, right_margin, bottom_margin = 56, 10, 12, 28
-    plot_width = width - left - right_margin
-    plot_height = height - top - bottom_margin
+    plot = plot_area(width, height, left=56, top=10, right=12, bottom=28)
     span = max(points[-1][0] - start, 1e-9)
     total = max(task.total_number_of_cycles, max(cycle for _, cycle in points), 1)
-    text = " ".join(
-        f"{left + (at - start) / span * plot_width:.1f},"
-        f"{top + plot_height - cycle / total * plot_height:.1f}"
-        for at, cycle in points
-    )
     return CycleChart(
-        width=width,
-        height=height,
-        left=left,
-        top=top,
-        plot_width=plot_width,
-        plot_height=plot_height,
-        points=text,
+        **asdict(plot),
+        points=polyline(
+            (plot.left + (at - start) / span * plot.plot_width, plot.y_of(cycle, 0, total))
+            for at, cycle in points
+        ),
         total=total,
         span=duration_text(points[-1][0] - start),
         count=len(points),

@@ -1,0 +1,91 @@
+"""The shared poll loop of portal.core.polling through both pollers: refused tokens, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import pytest
+from channels.layers import get_channel_layer
+
+from portal.system import poller as system_poller
+from portal.tasks import poller as task_poller
+from tests.conftest import Persona
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def test_refused_token_closes_its_sockets_and_the_poller_goes_on(
+    web: str, member: Persona
+) -> None:
+    layer = get_channel_layer()
+    bad = await layer.new_channel()
+    good = await layer.new_channel()
+    poller = system_poller.subscribe(bad, "not-a-token")
+    system_poller.subscribe(good, member.token)
+    message = await asyncio.wait_for(layer.receive(bad), 10)
+    assert message == {"type": "watch.close"}
+    async with asyncio.timeout(10):
+        while poller.polls < 2:
+            await asyncio.sleep(0.05)
+    assert list(poller.tokens) == [good]
+    await system_poller.unsubscribe(good)
+    assert system_poller.current_poller() is None
+    assert not poller.running
+
+
+async def test_only_refused_tokens_end_the_loop(web: str) -> None:
+    layer = get_channel_layer()
+    bad = await layer.new_channel()
+    poller = system_poller.subscribe(bad, "not-a-token")
+    assert await asyncio.wait_for(layer.receive(bad), 10) == {"type": "watch.close"}
+    async with asyncio.timeout(5):
+        while poller.running:
+            await asyncio.sleep(0.05)
+    assert poller.tokens == {}
+    await system_poller.unsubscribe(bad)
+
+
+async def test_an_unreachable_backend_is_logged_and_retried(
+    settings, db, member: Persona, caplog
+) -> None:
+    settings.HANAMI_ADDRESS = "http://127.0.0.1:9"
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    with caplog.at_level(logging.WARNING):
+        poller = task_poller.subscribe("some-cluster", channel, member.token)
+
+        def warnings() -> list[str]:
+            texts = [record.getMessage() for record in caplog.records]
+            return [text for text in texts if "task poller of cluster some-cluster" in text]
+
+        async with asyncio.timeout(10):
+            while len(warnings()) < 2:
+                await asyncio.sleep(0.05)
+        assert poller.running
+        assert poller.polls == 0
+    await task_poller.unsubscribe("some-cluster", channel)
+    assert not poller.running
+
+
+async def test_a_newcomer_wakes_an_idle_task_poller(web: str, member: Persona) -> None:
+    layer = get_channel_layer()
+    first = await layer.new_channel()
+    second = await layer.new_channel()
+    # A cluster uuid that does not exist: each poll answers quickly, nothing busy, idle interval.
+    poller = task_poller.subscribe("00000000-0000-0000-0000-000000000000", first, member.token)
+    async with asyncio.timeout(5):
+        while poller.polls < 1:
+            await asyncio.sleep(0.01)
+    await asyncio.sleep(0.5)
+    assert poller.polls == 1
+    woken = time.monotonic()
+    task_poller.subscribe("00000000-0000-0000-0000-000000000000", second, member.token)
+    async with asyncio.timeout(5):
+        while poller.polls < 2:
+            await asyncio.sleep(0.01)
+    assert time.monotonic() - woken < 1.0
+    await task_poller.unsubscribe("00000000-0000-0000-0000-000000000000", first)
+    await task_poller.unsubscribe("00000000-0000-0000-0000-000000000000", second)
+    assert not poller.running
