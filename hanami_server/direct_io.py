@@ -112,8 +112,8 @@ class DirectSession:
         raise CloseSocket(BAD_MESSAGE, TEXT_FRAME)
 
     def close(self) -> None:
-        """The socket is gone: save what it taught the cluster."""
-        self._runtime.save_direct_learning()
+        """The socket is gone: save what it taught the cluster (without waiting for a task)."""
+        self._runtime.save_direct_learning(wait=False)
 
     def _check_bound(self) -> None:
         """SessionUnbound once the cluster is deleted; closed once a newer socket took it."""

@@ -6,8 +6,9 @@ direct-IO socket for one pass (contract 3.2).
 Modes (contract 2.5, 7): in TASK mode queued tasks run one after another; in DIRECT mode they
 wait until the cluster is switched back. Direct IO runs in DIRECT mode, and in TASK mode while
 no task is queued or active (contract 11 #43: attaching needs no mode). What direct IO learns is
-saved when the cluster goes back to TASK mode, when the socket closes and at shutdown (not after
-every pass: a state file is megabytes). The mode lives in memory: a restart is in TASK mode."""
+saved when the cluster goes back to TASK mode, when the socket closes (after the task that holds
+the network then, so a closing socket never waits for a task) and at shutdown (not after every
+pass: a state file is megabytes). The mode lives in memory: a restart is in TASK mode."""
 
 from __future__ import annotations
 
@@ -192,15 +193,16 @@ class ClusterRuntime:
                 with self._lock:
                     self._committed = of_network(network)
 
-    def save_direct_learning(self) -> None:
-        """Save the network if direct IO changed it since it was last saved (a socket closed);
-        a failure is logged and the learning stays in memory for the next save."""
-        with self.engine_lock:
-            if self._dirty:
-                try:
-                    self.persist_network()
-                except OSError:
-                    logger.exception("saving the network of cluster %s failed", self.uuid)
+    def save_direct_learning(self, *, wait: bool = True) -> None:
+        """Save the network if direct IO changed it since it was last saved. Without `wait`
+        (a socket closed) nothing waits for a task that holds the network: the worker saves
+        it after that task. A failure is logged; the learning stays in memory for the next save."""
+        if not self.engine_lock.acquire(blocking=wait):
+            return
+        try:
+            self._save_if_dirty()
+        finally:
+            self.engine_lock.release()
 
     @cached_property
     def layout(self) -> list[str]:
@@ -277,6 +279,14 @@ class ClusterRuntime:
 
     # direct IO
 
+    def _save_if_dirty(self) -> None:
+        """Save what direct IO changed (under engine_lock); a failure is logged."""
+        if self._dirty:
+            try:
+                self.persist_network()
+            except Exception:  # the worker calls this too and must outlive any failure
+                logger.exception("saving the network of cluster %s failed", self.uuid)
+
     def _check_direct(self, ticket: int) -> None:
         """The checks of `check_direct` (under the lock)."""
         if self._deleted or self._closing:
@@ -324,13 +334,16 @@ class ClusterRuntime:
         self._active = task
 
     def _run(self, task: Task) -> bool:
-        """Run the task's job; a failure is logged and the task ends aborted."""
-        try:
-            with self.engine_lock:
-                return JOBS[task.kind](self, task)
-        except Exception:  # the worker must outlive any task
-            logger.exception("%s task %s of cluster %s failed", task.kind, task.uuid, self.uuid)
-            return False
+        """Run the task's job (a failure is logged and the task ends aborted), then save what
+        direct IO learned before it if a socket closed meanwhile."""
+        with self.engine_lock:
+            try:
+                completed = JOBS[task.kind](self, task)
+            except Exception:  # the worker must outlive any task
+                logger.exception("%s task %s of cluster %s failed", task.kind, task.uuid, self.uuid)
+                completed = False
+            self._save_if_dirty()
+        return completed
 
     def _finish(self, task: Task, state: str) -> None:
         task.state, task.end_timestamp = state, now_timestamp()

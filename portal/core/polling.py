@@ -3,9 +3,9 @@
 A poller asks the backend with the token of one of its subscribers (the channels of the sockets
 watching the same thing) and sends what changed to their group over the channel layer. When the
 backend no longer accepts that token, the poller closes the sockets that gave it and goes on
-with another; other backend errors are logged and the next poll tries again. ``join`` and
-``leave`` keep one poller per key in each process: the first subscriber starts it, the last one
-to leave stops it.
+with another; other errors (the backend's, the channel layer's) are logged and the next poll
+tries again. ``join`` and ``leave`` keep one poller per key in each process: the first
+subscriber starts it, the last one to leave stops it.
 """
 
 from __future__ import annotations
@@ -106,6 +106,10 @@ class Poller(ABC):
                 continue
             except HanamiError as error:
                 logger.warning("%s: %s", self.name, error)
+                interval = self.after_error
+            except Exception:
+                # A slip of the channel layer or of rendering must not leave the watchers unfed.
+                logger.exception("%s: poll failed", self.name)
                 interval = self.after_error
             # The next poll is an interval after this one began, or sooner when woken...
             with contextlib.suppress(TimeoutError):

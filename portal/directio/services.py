@@ -59,6 +59,9 @@ async def direct_once(
 
 def set_mode(*, client: HanamiClient, cluster_uuid: str, mode: Mode) -> ModeChange:
     """Switch the cluster's mode; never to TASK under a browser that drives it (``InUse``)."""
+    if mode == "TASK":
+        # ``InUse`` names who drives the cluster: only for one the backend shows (else NotFound).
+        client.clusters.get(cluster_uuid)
     holder = current_holder(cluster_uuid)
     if mode == "TASK" and holder is not None:
         raise InUse(holder)

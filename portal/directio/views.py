@@ -60,13 +60,16 @@ def direct_page(request: HttpRequest, cluster_uuid: UUID) -> HttpResponse:
 def direct_release(request: HttpRequest, cluster_uuid: UUID) -> HttpResponse:
     """Switch a cluster back to task mode, unless a browser drives it through the portal."""
     uuid = str(cluster_uuid)
+    hanami = get_hanami(request)
+    # Only for a cluster the backend shows: the refusal names who drives it.
+    hanami.clusters.get(uuid)
     holder = current_holder(uuid)
     if holder is not None:
         who = holder.name or holder.user_id or "another browser"
         messages.warning(request, f"Not switched: {who} drives this cluster right now.")
     else:
         try:
-            get_hanami(request).clusters.set_mode(uuid, "TASK")
+            hanami.clusters.set_mode(uuid, "TASK")
         except Conflict:
             messages.info(request, "The cluster is in task mode already.")
         else:

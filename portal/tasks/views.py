@@ -127,6 +127,8 @@ def start_task(request: HttpRequest, cluster_uuid: UUID, kind: Kind) -> HttpResp
     """Start a task from its form, or show the form again (with errors, or edited)."""
     hanami = get_hanami(request)
     uuid = str(cluster_uuid)
+    # The hexagon names come from the portal's record: only for a cluster the backend shows.
+    cluster = hanami.clusters.get(uuid)
     sources = form_sources(client=hanami, cluster_uuid=uuid)
     forms = build_task_forms(kind, data=request.POST, **sources)
     editing = "add" in request.POST or "remove" in request.POST
@@ -139,7 +141,7 @@ def start_task(request: HttpRequest, cluster_uuid: UUID, kind: Kind) -> HttpResp
     if wants_partial(request):
         context = {"cluster_uuid": uuid, "train" if kind == "train" else "request_form": forms}
         return render(request, f"tasks/new.html#{kind}_form", context, status=status)
-    context = {"cluster": hanami.clusters.get(uuid), **forms_context(uuid, sources, forms)}
+    context = {"cluster": cluster, **forms_context(uuid, sources, forms)}
     return render(request, "tasks/new.html", context, status=status)
 
 

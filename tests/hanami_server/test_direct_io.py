@@ -296,6 +296,27 @@ def test_a_pass_while_a_task_runs_in_task_mode_closes_the_socket(
         delete_task(backend.address, member.token, cluster_uuid, task_uuid)
 
 
+# more sockets than the server has threads for blocking work (asyncio's pool holds at most 32)
+MANY_SOCKETS = 40
+
+
+def test_sockets_closing_while_a_task_trains_do_not_wait_for_it(
+    backend: Backend, member: Persona
+) -> None:
+    series = DIGITS_TEMPLATE.replace("pixels", "x").replace("digit", "y")
+    cluster_uuid = create_cluster(backend.address, member.token, series)
+    table = long_dataset(backend.address, member.token)
+    task_uuid = _train_long(backend.address, member.token, cluster_uuid, table)
+    try:
+        for _ in range(MANY_SOCKETS):
+            with direct_socket(backend.address, member.token, cluster_uuid):
+                pass
+        state = task_state(backend.address, member.token, cluster_uuid, task_uuid)["state"]
+        assert state == "active", "every socket was answered while the task still trained"
+    finally:
+        delete_task(backend.address, member.token, cluster_uuid, task_uuid)
+
+
 def _train_long(address: str, token: str, cluster_uuid: str, table: str) -> str:
     reply_ = post_train(
         address, token, cluster_uuid, [io_item(table, "x", "x")], [io_item(table, "y", "y")]

@@ -9,6 +9,7 @@ import time
 import pytest
 from channels.layers import get_channel_layer
 
+from portal.core import polling
 from portal.system import poller as system_poller
 from portal.tasks import poller as task_poller
 from tests.conftest import Persona
@@ -88,4 +89,32 @@ async def test_a_newcomer_wakes_an_idle_task_poller(web: str, member: Persona) -
     assert time.monotonic() - woken < 1.0
     await task_poller.unsubscribe("00000000-0000-0000-0000-000000000000", first)
     await task_poller.unsubscribe("00000000-0000-0000-0000-000000000000", second)
+    assert not poller.running
+
+
+class Flaky(polling.Poller):
+    """A poller whose first poll fails with an error that is not the backend's."""
+
+    def __init__(self) -> None:
+        super().__init__("flaky poller", shortest=0.01, after_error=0.01)
+        self.calls = 0
+
+    async def poll(self, layer: object, token: str) -> float:
+        self.calls += 1
+        if self.calls == 1:
+            raise RuntimeError("the channel layer hiccuped")
+        return 0.01
+
+
+async def test_an_unexpected_error_is_logged_and_the_loop_goes_on(caplog) -> None:
+    pollers: dict[str, Flaky] = {}
+    with caplog.at_level(logging.ERROR):
+        poller = polling.join(pollers, "key", "a-channel", "a-token", create=Flaky)
+        async with asyncio.timeout(5):
+            while poller.calls < 3:
+                await asyncio.sleep(0.01)
+    assert poller.running
+    failures = [record for record in caplog.records if record.exc_info]
+    assert [str(record.exc_info[1]) for record in failures] == ["the channel layer hiccuped"]
+    await polling.leave(pollers, "key", "a-channel")
     assert not poller.running

@@ -188,3 +188,16 @@ def test_anonymous_is_401(web: str, known_cluster: Cluster) -> None:  # noqa: F8
     body = {"inputs": {"picture_hex": [0.0] * 784}}
     response = send(Client(), "post", url(known_cluster.uuid, "direct/request"), body)
     assert response.status_code == 401
+
+
+def test_an_outsiders_switch_to_task_mode_is_404_and_names_no_driver(
+    outsider_web: Client,  # noqa: F811
+    known_cluster: Cluster,  # noqa: F811
+) -> None:
+    taken = async_to_sync(claim)(
+        known_cluster.uuid, user_id="someone", name="Some One", channel="elsewhere"
+    )
+    assert taken is None
+    response = send(outsider_web, "put", url(known_cluster.uuid, "mode"), {"mode": "TASK"})
+    assert response.status_code == 404
+    assert "Some One" not in response.content.decode()

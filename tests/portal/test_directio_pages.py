@@ -187,3 +187,16 @@ def test_release_leaves_a_cluster_that_a_browser_drives(
     finally:
         with contextlib.suppress(Conflict):
             member_hanami.clusters.set_mode(known_cluster.uuid, "TASK")
+
+
+def test_an_outsiders_release_is_the_404_and_names_no_driver(
+    outsider_web: Client,  # noqa: F811
+    known_cluster: Cluster,  # noqa: F811
+) -> None:
+    taken = async_to_sync(claim)(
+        known_cluster.uuid, user_id="someone", name="Some One", channel="elsewhere"
+    )
+    assert taken is None
+    response = outsider_web.post(f"{base(known_cluster)}release/")
+    assert response.status_code == 404
+    assert "Some One" not in outsider_web.get("/").content.decode()

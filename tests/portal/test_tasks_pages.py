@@ -517,3 +517,12 @@ def test_a_running_request_waits_with_the_comparison_instead_of_failing(
     )
     assert finished["waiting"] is False
     assert finished["evaluation"].confusion.rows == 1000
+
+
+def test_outsider_posting_a_task_form_over_htmx_learns_no_hexagon_names(
+    outsider_web: Client, known_cluster: Cluster
+) -> None:
+    for kind in ("train", "request"):
+        response = outsider_web.post(f"{base(known_cluster)}{kind}/", {}, **HTMX)
+        assert response.status_code == 404, kind
+        assert b"picture_hex" not in response.content, kind
