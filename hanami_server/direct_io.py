@@ -11,7 +11,9 @@ Where upstream hangs, the socket is closed with a private close code and a reaso
 
     4400  not a binary ClusterIO_Message, or one the contract forbids (unknown processType or
           targetBufferType, an input sent as expected values or the reverse, numberOfValues
-          other than the number of values, no values, values that are not finite)
+          other than the number of values, no values, values that are not finite), or values
+          of another width than the hexagon already has (R: upstream resizes the hexagon, which
+          breaks the tasks of its width; the first values an unsized hexagon gets size it)
     4404  a bufferName that is no input or output hexagon of the cluster
     4409  a pass while the cluster runs or queues a task in TASK mode (switch it to DIRECT)
     4410  a newer direct-IO socket attached to the cluster (the last one wins)
@@ -100,10 +102,19 @@ class DirectSession:
         if not io.isLast:
             return ACK
         inputs, expected = self._buffers[INPUT_BUFFER_TYPE], self._buffers[EXPECTED_BUFFER_TYPE]
+
+        def train(network: Network) -> None:
+            _check_widths(network, inputs, expected)
+            network.train_one(inputs, expected)
+
+        def answer(network: Network) -> dict[str, np.ndarray]:
+            _check_widths(network, inputs, {})
+            return network.request_one(inputs)
+
         if io.processType == TRAIN_TYPE:
-            self._pass(lambda network: network.train_one(inputs, expected))
+            self._pass(train)
             return TRAINED
-        outputs = self._pass(lambda network: network.request_one(inputs))
+        outputs = self._pass(answer)
         return [_output_message(name, outputs[name]) for name in sorted(outputs)]
 
     def refuse_text(self) -> NoReturn:
@@ -147,9 +158,23 @@ class DirectSession:
             ) from error
         except EngineError as error:
             raise CloseSocket(REFUSED, str(error)) from error
+        except CloseSocket:
+            raise
         except Exception as error:  # the server outlives any pass; the client learns it failed
             logger.exception("direct IO with cluster %s failed", self._runtime.uuid)
             raise CloseSocket(INTERNAL, "internal error") from error
+
+
+def _check_widths(
+    network: Network, inputs: dict[str, np.ndarray], expected: dict[str, np.ndarray]
+) -> None:
+    """Refuse values of another width than a hexagon already has (a task or an earlier
+    message sized it): upstream would grow or shrink it, and tasks of its width would break."""
+    for sizes, buffers in ((network.input_sizes, inputs), (network.output_sizes, expected)):
+        for name, values in buffers.items():
+            size = sizes.get(name, 0)
+            if size and len(values) != size:
+                raise CloseSocket(BAD_MESSAGE, f"'{name}' takes {size} values, not {len(values)}")
 
 
 def _unbound(error: ClusterClosed | DirectReplaced) -> Exception:

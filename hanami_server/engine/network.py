@@ -170,9 +170,7 @@ class Network:
         batch_size: int | None = None,
     ) -> dict[str, np.ndarray]:
         """Forward pass: one output row per input row (fewer when stopped early)."""
-        unsized = [name for name, size in self.output_sizes.items() if size == 0]
-        if unsized:
-            raise EngineError(f"the output hexagon '{unsized[0]}' has no size yet: train first")
+        self._require_sized_outputs()
         x = self._tables(inputs, self.input_sizes, "input")
         rows = self._rows(list(x.values()))
         x = self._prepared(x)
@@ -206,7 +204,13 @@ class Network:
 
     def request_one(self, inputs: Mapping[str, Sequence[float]]) -> dict[str, np.ndarray]:
         """Direct IO: the outputs for one sample, one flat array per output hexagon."""
+        self._require_sized_outputs()  # before _one sizes the inputs: a refusal changes nothing
         return {name: out[0] for name, out in self.request(self._one(inputs)).items()}
+
+    def _require_sized_outputs(self) -> None:
+        unsized = [name for name, size in self.output_sizes.items() if size == 0]
+        if unsized:
+            raise EngineError(f"the output hexagon '{unsized[0]}' has no size yet: train first")
 
     # checkpoints
 

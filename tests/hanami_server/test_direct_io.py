@@ -158,14 +158,17 @@ def test_a_request_answers_every_output_hexagon_in_name_order_without_waiting(
     assert list(after.values) == [0.0], "the socket goes on after the outputs"
 
 
-def test_an_expected_buffer_of_another_size_resizes_the_output(
+def test_values_of_another_width_than_a_sized_hexagon_are_refused_and_break_nothing(
     backend: Backend, member: Persona, cluster: str
 ) -> None:
     with direct_socket(backend.address, member.token, cluster) as conn:
         train(conn, PICTURES[0], one_hot(2))
-        train(conn, PICTURES[0], [1.0, 0.0, 0.0, 1.0])
-        outputs = request(conn, PICTURES[0])
-    assert len(outputs) == 4
+        conn.send(io_message("digit", [1.0, 0.0, 0.0, 1.0], is_last=True, target=2))
+        assert close_frame(conn) == (4400, "'digit' takes 10 values, not 4")
+    with direct_socket(backend.address, member.token, cluster) as conn:
+        conn.send(io_message("pixels", [*PICTURES[0], 1.0], is_last=True, process=REQUEST_TYPE))
+        assert close_frame(conn) == (4400, f"'pixels' takes {len(PICTURES[0])} values, not 785")
+    _usable(backend.address, member.token, cluster)
 
 
 def test_deleting_the_cluster_turns_the_next_frame_into_an_init(

@@ -92,6 +92,13 @@ def test_request_before_training_asks_to_train_first() -> None:
         network.request({"pixels": np.zeros((2, 784), np.float32)})
 
 
+def test_a_refused_direct_request_leaves_the_inputs_unsized() -> None:
+    network = Network.from_template(template())
+    with pytest.raises(EngineError, match="has no size yet"):
+        network.request_one({"pixels": [1.0, 2.0]})
+    assert network.input_sizes == {"pixels": 0}
+
+
 def test_sized_but_untrained_network_answers_zeros() -> None:
     network = Network.from_template(template())
     network.resize_output("digit", 3)
