@@ -3,7 +3,9 @@ record background errors meanwhile; then stop the clusters' workers."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from daphne.server import Server
 
@@ -14,6 +16,18 @@ from hanami_server.state import ServerState
 from hanami_server.store.logs import ErrorLogHandler
 
 logger = logging.getLogger("hanami_server")
+
+# Threads for the blocking work of requests and websocket frames (database, files, engine passes).
+# asyncio's default of cpu count + 4 is too few: a save or load on an idle cluster holds one until
+# it completes (contract 2.5), so a handful of those must not stall every other request.
+BLOCKING_THREADS = 32
+
+
+def _when_listening(server: Server) -> None:
+    """Give the running loop its pool of request threads and the close frames with reasons."""
+    executor = ThreadPoolExecutor(max_workers=BLOCKING_THREADS, thread_name_prefix="request")
+    asyncio.get_event_loop().set_default_executor(executor)
+    send_close_reasons(server)
 
 
 def serve(state: ServerState) -> int:
@@ -27,7 +41,7 @@ def serve(state: ServerState) -> int:
         server_name="Hanami",
         websocket_max_message_size=16 * 1024 * 1024,
         websocket_max_frame_size=16 * 1024 * 1024,
-        ready_callable=lambda: send_close_reasons(server),
+        ready_callable=lambda: _when_listening(server),
     )
     logger.info(
         "hanami_server listening on http://%s:%d (REST /v1.0alpha, websocket /), data dir %s",

@@ -139,6 +139,14 @@ def test_the_thread_map_names_the_servers_threads(backend: Backend, member: Pers
     assert all(cpus == sorted(cpus) for cpus in thread_map.values())
 
 
+def test_requests_run_on_the_servers_own_pool_of_threads(backend: Backend, member: Persona) -> None:
+    thread_map = _get(backend.address, member.token, "/threading")["thread_map"]
+
+    # asyncio's default pool (cpu count + 4 threads named asyncio_N) would be too small
+    assert any(name.startswith("request_") for name in thread_map)
+    assert not any(name.startswith("asyncio_") for name in thread_map)
+
+
 def test_a_cluster_worker_shows_up_while_it_trains(backend: Backend, member: Persona) -> None:
     table = long_dataset(backend.address, member.token)
     cluster_uuid = create_cluster(backend.address, member.token, SERIES_TEMPLATE)
