@@ -5,7 +5,9 @@ watching the same thing) and sends what changed to their group over the channel 
 backend no longer accepts that token, the poller closes the sockets that gave it and goes on
 with another; other errors (the backend's, the channel layer's) are logged and the next poll
 tries again. ``join`` and ``leave`` keep one poller per key in each process: the first
-subscriber starts it, the last one to leave stops it.
+subscriber starts it, the last one to leave stops it. Of the processes that run a poller for the
+same key, only the holder of its lease (``portal.core.leases``) asks the backend; the group
+carries its news to the sockets of the others.
 """
 
 from __future__ import annotations
@@ -21,11 +23,15 @@ from typing import Any, TypeVar
 from channels.layers import get_channel_layer
 
 from hanami_client import HanamiClient, HanamiError, Unauthorized
+from portal.core.leases import Lease
 from portal.hanami import new_hanami
 
 __all__ = ["Poller", "join", "leave"]
 
 logger = logging.getLogger(__name__)
+
+#: Seconds between two looks at a lease another process holds.
+LEASE_RETRY = 1.0
 
 T = TypeVar("T")
 P = TypeVar("P", bound="Poller")
@@ -34,9 +40,11 @@ P = TypeVar("P", bound="Poller")
 class Poller(ABC):
     """A poll loop, its subscribers' backend tokens and the client it asks the backend with."""
 
-    def __init__(self, name: str, *, shortest: float, after_error: float) -> None:
+    def __init__(self, name: str, *, lease: Lease, shortest: float, after_error: float) -> None:
         #: Names the loop's asyncio task and its log lines.
         self.name = name
+        #: Whose turn it is to poll, among the portal processes watching the same thing.
+        self.lease = lease
         #: Seconds from the start of one poll to the next at the least, however often woken.
         self.shortest = shortest
         #: Seconds from the start of a poll the backend failed to the next.
@@ -66,7 +74,7 @@ class Poller(ABC):
         self._runner = asyncio.get_running_loop().create_task(self._run(), name=self.name)
 
     async def stop(self) -> None:
-        """Stop polling and close the backend connection."""
+        """Stop polling, hand the lease on and close the backend connection."""
         runner, self._runner = self._runner, None
         if runner is not None and not runner.done():
             runner.cancel()
@@ -76,6 +84,11 @@ class Poller(ABC):
         if self._client is not None:
             self._client.close()
             self._client = None
+        try:
+            await self.lease.release()
+        except Exception:
+            # The cache is away: the lease expires by itself.
+            logger.exception("%s: could not release its lease", self.name)
 
     def wake(self) -> None:
         """Poll soon (a newcomer may want news of a moment ago), not waiting out a long interval."""
@@ -100,7 +113,9 @@ class Poller(ABC):
             polled = time.monotonic()
             self._wake.clear()
             try:
-                interval = await self.poll(layer, token)
+                # Another process holding the lease polls: its news reaches our sockets too.
+                leased = await self.lease.hold()
+                interval = await self.poll(layer, token) if leased else LEASE_RETRY
             except Unauthorized:
                 await self._drop_token(layer, token)
                 continue
@@ -108,7 +123,8 @@ class Poller(ABC):
                 logger.warning("%s: %s", self.name, error)
                 interval = self.after_error
             except Exception:
-                # A slip of the channel layer or of rendering must not leave the watchers unfed.
+                # A slip of the channel layer, the cache or rendering must not leave the watchers
+                # unfed.
                 logger.exception("%s: poll failed", self.name)
                 interval = self.after_error
             # The next poll is an interval after this one began, or sooner when woken...

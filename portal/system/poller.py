@@ -7,9 +7,9 @@ and sends to the group ``system_measurements`` only those whose drawing changed:
 move every second, the hour charts once a minute, the day charts once an hour. A newcomer gets the
 charts last rendered at once.
 
-Several portal processes (daphne workers sharing channels-redis): the poller is per process, so
-each process with watchers polls once a second, and a browser receives a change once per polling
-process. The swaps are idempotent, so the page stays right; only the traffic grows.
+Several portal processes (daphne workers sharing channels-redis and a Redis cache): each process
+with watchers runs a poller, but only the holder of the lease (``portal.core.leases``) reads the
+backend; the group carries its charts to the sockets of every process.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import asyncio
 from typing import Any
 
 from hanami_client import Series
+from portal.core.leases import Lease
 from portal.core.polling import Poller, join, leave
 from portal.system.fragments import render_charts
 from portal.system.selectors import read_measurements
@@ -41,7 +42,12 @@ class MeasurementPoller(Poller):
     """The measurement poll loop and the charts it last sent."""
 
     def __init__(self) -> None:
-        super().__init__("system measurement poller", shortest=INTERVAL, after_error=INTERVAL)
+        super().__init__(
+            "system measurement poller",
+            lease=Lease(f"poller:{GROUP}"),
+            shortest=INTERVAL,
+            after_error=INTERVAL,
+        )
         #: The out-of-band fragment last sent of each chart, by chart id.
         self.charts: dict[str, str] = {}
 

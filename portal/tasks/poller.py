@@ -9,10 +9,11 @@ cluster: the consumer asked the backend before accepting). It keeps a short hist
 for the rate, the time left and the chart, and only when something changed it renders the fragments
 once and sends them to the group ``cluster_<uuid>``.
 
-Several portal processes (daphne workers sharing channels-redis): the registry is per process,
-so each process polls the backend once per cluster its own sockets watch, and since a group
-spans processes a browser then receives each change once per polling process. The swaps are
-idempotent, so the pages stay right; only the traffic grows with the number of processes.
+Several portal processes (daphne workers sharing channels-redis and a Redis cache): each runs a
+poller for the clusters its own sockets watch, but only the holder of the cluster's lease
+(``portal.core.leases``) asks the backend; the group carries its messages to the sockets of every
+process. A newcomer in a process that does not poll gets no snapshot: its page was rendered from
+the backend a moment before and the next change reaches it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hanami_client import HanamiClient, NotFound, Task
+from portal.core.leases import Lease
 from portal.core.polling import Poller, join, leave
 from portal.tasks.fragments import live_context, render_gone, render_live, render_rows
 from portal.tasks.progress import History, Sample, measure_progress
@@ -64,6 +66,7 @@ class ClusterPoller(Poller):
     def __init__(self, cluster_uuid: str) -> None:
         super().__init__(
             f"task poller of cluster {cluster_uuid}",
+            lease=Lease(f"poller:{group_name(cluster_uuid)}"),
             shortest=ACTIVE_INTERVAL,
             after_error=IDLE_INTERVAL,
         )

@@ -128,3 +128,29 @@ def test_direct_io_locks_are_shared_through_redis(tmp_path: Path) -> None:
         pytest.skip("Redis does not answer on 127.0.0.1:6379")
     result = run_with_redis(tmp_path, SHARED_LOCK)
     assert result.stdout.strip() == "True True False a"
+
+
+POLLER_LEASE = """
+import asyncio, dataclasses, uuid
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from portal.core.leases import Lease
+
+async def main():
+    ours = Lease("test-lease-" + uuid.uuid4().hex)
+    theirs = dataclasses.replace(ours, owner="another process")
+    taken = [await ours.hold(), await theirs.hold()]
+    await ours.release()
+    taken.append(await theirs.hold())
+    await theirs.release()
+    print(isinstance(caches["default"], RedisCache), *taken)
+
+asyncio.run(main())
+"""
+
+
+def test_poller_leases_are_shared_through_redis(tmp_path: Path) -> None:
+    if not answers(REDIS):
+        pytest.skip("Redis does not answer on 127.0.0.1:6379")
+    result = run_with_redis(tmp_path, POLLER_LEASE)
+    assert result.stdout.strip() == "True True False True"
