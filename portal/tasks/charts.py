@@ -24,10 +24,11 @@ class CycleChart(Plot):
 def cycle_chart(
     progress: Progress, *, now: float | None = None, width: int = 480, height: int = 180
 ) -> CycleChart | None:
-    """The chart of a started task: (start, 0), its samples, then now or its end; else None."""
+    """The chart of a started task: (start, 0), its samples, then now or its end; else None
+    (also for a save or restore task, which counts no rows)."""
     task = progress.task
     start = parse_timestamp(task.start_timestamp)
-    if start is None:
+    if start is None or not progress.counts_rows:
         return None
     now = time.time() if now is None else now
     points = [(start, 0)] + [(s.at, s.cycle) for s in progress.samples if s.at >= start]

@@ -87,6 +87,12 @@ class Progress:
         return 100.0 * self.task.fraction
 
     @property
+    def counts_rows(self) -> bool:
+        """Whether its row figures mean anything: save and restore tasks finish with 0 of 1."""
+        task = self.task
+        return not (task.state == "finished" and task.current_cycle < task.total_number_of_cycles)
+
+    @property
     def remaining(self) -> int:
         """Rows still to do."""
         return max(self.task.total_number_of_cycles - self.task.current_cycle, 0)

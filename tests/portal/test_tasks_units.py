@@ -11,6 +11,7 @@ from django.http import QueryDict
 from hanami_client import Task
 from portal.tasks.charts import cycle_chart
 from portal.tasks.forms import Kind, TaskForms, build_task_forms, preferred_column
+from portal.tasks.fragments import live_context, render_live, render_rows
 from portal.tasks.poller import ClusterPoller
 from portal.tasks.progress import (
     HISTORY_LIMIT,
@@ -84,6 +85,29 @@ def test_a_finished_tasks_rate_is_its_average_and_it_has_no_time_left() -> None:
     assert progress.eta is None
     assert progress.elapsed == pytest.approx(4.0)
     assert progress.percent == 100.0
+
+
+def test_a_finished_save_or_restore_task_shows_no_row_figures() -> None:
+    # Upstream: save and restore tasks have total 1 and current 0 forever.
+    saved = task(
+        state="finished",
+        current_cycle=0,
+        total_number_of_cycles=1,
+        end_timestamp="2024-05-06 07:08:09",
+    )
+    progress = measure_progress(saved, now=START + 5)
+    assert not progress.counts_rows
+    assert progress.percent == 100.0
+    assert progress.rate is None
+    rows = render_rows(CLUSTER, [progress])
+    assert "100 %" in rows
+    assert "(0 / 1)" not in rows
+    assert cycle_chart(progress) is None
+    live = render_live(live_context(CLUSTER, progress, now=START + 5))
+    assert "0 of 1 rows" not in live
+    assert "counts no rows" in live
+    assert measure_progress(task()).counts_rows
+    assert measure_progress(task(state="finished", current_cycle=1000)).counts_rows
 
 
 def test_a_queued_task_has_neither_rate_nor_elapsed_time() -> None:
