@@ -7,7 +7,9 @@ told who drives it and closed with ``IN_USE``), then opens the backend session (
 cluster closes with ``BUSY``). Each text frame is one message (``messages``); its reply is one
 rendered fragment (``fragments``): the outputs, a note, or why the message was refused. When the
 socket closes, for whatever reason, the backend session ends, the cluster goes back to TASK
-mode and the lock is freed. The backend token never leaves the portal.
+mode and the lock is freed. The backend token never leaves the portal. A minute before that
+token expires the socket hands the cluster back by itself (``EXPIRED``), while the token can
+still switch it to TASK mode; after that, nobody but an admin could.
 
 The routes set ``view``: ``digits`` (the 28x28 canvas: 784 pixels in, ten scores out) or
 ``values`` (any shape).
@@ -18,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -38,15 +41,21 @@ from portal.directio.locks import REFRESH_SECONDS, claim, refresh, release
 from portal.directio.messages import MessageError, Rules, parse_message
 from portal.directio.relay import Lost, Refused, Relay, describe_failure
 
-__all__ = ["BUSY", "FAILED", "IN_USE", "DirectIOConsumer"]
+__all__ = ["BUSY", "EXPIRED", "EXPIRY_MARGIN", "FAILED", "IN_USE", "DirectIOConsumer"]
 
 logger = logging.getLogger(__name__)
 
 #: Close codes (with the status fragment sent just before): another browser drives the
-#: cluster; the backend would not switch it to direct mode; the backend session was lost.
+#: cluster; the backend would not switch it to direct mode; the backend session was lost; the
+#: user's backend token is about to expire.
 IN_USE = 4409
 BUSY = 4423
 FAILED = 4502
+EXPIRED = 4401
+#: Seconds before the backend token expires at which the socket hands the cluster back.
+EXPIRY_MARGIN = 60.0
+SIGN_IN_AGAIN = "Your sign-in is about to expire, so the cluster went back to task mode."
+CLOSE_CODES = {"busy": BUSY, "expired": EXPIRED}
 
 
 class DirectIOConsumer(AsyncWebsocketConsumer):
@@ -101,7 +110,8 @@ class DirectIOConsumer(AsyncWebsocketConsumer):
             )
             return
         self.relay = relay
-        self.keeper = asyncio.get_running_loop().create_task(self.keep_lock())
+        keeper = self.keep_lock(context["expires_at"])
+        self.keeper = asyncio.get_running_loop().create_task(keeper)
         await self.send(render_status("ready"))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -141,13 +151,19 @@ class DirectIOConsumer(AsyncWebsocketConsumer):
         """Say why this socket no longer drives the cluster, free it and close."""
         await self.send(render_status(state, detail=detail))
         await self.release()
-        await self.close(code=BUSY if state == "busy" else FAILED, reason=state)
+        await self.close(code=CLOSE_CODES.get(state, FAILED), reason=state)
 
-    async def keep_lock(self) -> None:
-        """Refresh the lock while the socket lives."""
-        while True:
-            await asyncio.sleep(REFRESH_SECONDS)
+    async def keep_lock(self, expires_at: float) -> None:
+        """Refresh the lock while the socket lives, until the backend token is about to expire."""
+        while (left := expires_at - EXPIRY_MARGIN - time.time()) > 0:
+            await asyncio.sleep(min(REFRESH_SECONDS, left))
             await refresh(self.cluster_uuid)
+        # Through the socket's own channel, so that it comes between two relayed messages.
+        await self.channel_layer.send(self.channel_name, {"type": "token.expiring"})
+
+    async def token_expiring(self, event: dict[str, Any]) -> None:
+        """Hand the cluster back while the token can still switch it to task mode."""
+        await self.end("expired", SIGN_IN_AGAIN)
 
     async def release(self) -> None:
         """End the backend session (back to TASK mode) and free the lock; safe to call twice."""

@@ -33,8 +33,9 @@ PAGE = "directio/page.html"
 
 #: ``connecting`` while the page loads; ``ready`` while this page drives the cluster;
 #: ``in_use`` (another browser drives it), ``busy`` (a task runs, or a session elsewhere),
-#: ``failed`` (the backend refused or vanished): the socket is closed.
-State = Literal["connecting", "ready", "in_use", "busy", "failed"]
+#: ``failed`` (the backend refused or vanished), ``expired`` (the sign-in is about to end):
+#: the socket is closed.
+State = Literal["connecting", "ready", "in_use", "busy", "failed", "expired"]
 
 
 @dataclass(frozen=True)

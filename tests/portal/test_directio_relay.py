@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
 from django.test import Client
 
 from hanami_client import Cluster, Conflict, Dataset, HanamiClient, Task
 from portal.asgi import application
-from portal.directio.consumers import BUSY, IN_USE
+from portal.core.session import SESSION_KEY
+from portal.directio.consumers import BUSY, EXPIRED, EXPIRY_MARGIN, IN_USE
 from portal.directio.locks import holder_of
 from tests.portal.test_task_progress import cookie_of
 from tests.portal.test_tasks_pages import (  # noqa: F401 - fixtures
@@ -235,6 +238,35 @@ async def test_a_cluster_in_direct_mode_elsewhere_is_busy(
         assert await in_direct_mode(member_hanami, fresh_lock.uuid)
     finally:
         await asyncio.to_thread(member_hanami.clusters.set_mode, fresh_lock.uuid, "TASK")
+
+
+async def test_a_token_about_to_expire_hands_the_cluster_back(
+    member_web: Client,
+    fresh_lock: Cluster,
+    member_hanami: HanamiClient,  # noqa: F811
+) -> None:
+
+    def expire_soon() -> None:
+        """The session's token expires two seconds after the margin: good enough to connect."""
+        session = member_web.session
+        session[SESSION_KEY] = {
+            **session[SESSION_KEY],
+            "expires_at": time.time() + EXPIRY_MARGIN + 2,
+        }
+        session.save()
+
+    await database_sync_to_async(expire_soon)()
+    socket = await ready(digits_path(fresh_lock), cookie_of(member_web))
+    assert await in_direct_mode(member_hanami, fresh_lock.uuid)
+    html = await socket.receive_from(timeout=WAIT)
+    assert 'data-state="expired"' in html
+    assert "Your sign-in is about to expire, so the cluster went back to task mode." in html
+    closed = await socket.receive_output(timeout=WAIT)
+    assert closed["code"] == EXPIRED
+    # Handed back with the token that was still good: task mode, lock free.
+    assert await holder_of(fresh_lock.uuid) is None
+    assert await in_task_mode(member_hanami, fresh_lock.uuid)
+    await socket.disconnect()
 
 
 async def test_an_outsiders_socket_is_refused(
