@@ -6,6 +6,10 @@ makes a 60,000-row MNIST dataset (the sample's 4,000 training rows 15 times), op
 clients on a cluster's progress socket as browsers of the portal's own origin (session cookie +
 Origin header), then queues eight train tasks on that cluster (some 10 s of work).
 
+``--portals 2`` starts two daphne portal processes sharing one database and the local Redis
+(``REDIS_URL``, default ``redis://127.0.0.1:6379/0``) as channel layer and cache, and spreads
+the clients over them: the backend should still see one poller's traffic.
+
 What it prints, and how each number is measured from outside the portal:
 - updates per second each client sees: messages received while a task ran, over that time;
 - backend polls per second: the portal reaches the backend through a counting HTTP proxy that
@@ -21,6 +25,7 @@ It asserts nothing: machines are noisy.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import http.client
 import os
@@ -122,14 +127,17 @@ def repeated_mnist(directory: Path, repeats: int) -> tuple[Path, Path]:
     return image_path, label_path
 
 
-def start_portal(backend_address: str, data_dir: Path) -> tuple[subprocess.Popen, str]:
-    """The portal under daphne, as tests/browser/conftest.py starts it."""
+def start_portal(
+    backend_address: str, data_dir: Path, redis_url: str | None
+) -> tuple[subprocess.Popen, str]:
+    """The portal under daphne, as tests/browser/conftest.py starts it (on Redis if given)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "PORTAL_DATA_DIR": str(data_dir),
         "HANAMI_ADDRESS": backend_address,
         "PORTAL_LOG_LEVEL": "WARNING",
+        **({"REDIS_URL": redis_url} if redis_url else {}),
     }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
@@ -285,13 +293,17 @@ def report(
 
 
 async def run(
-    address: str, cookie: str, cluster_uuid: str, start_tasks: object
+    addresses: list[str], cookie: str, cluster_uuid: str, start_tasks: object
 ) -> tuple[list[list[tuple[float, str]]], tuple[float, float]]:
-    """Open the clients, start the tasks, collect messages until every task has ended."""
-    url = address.replace("http://", "ws://") + f"/ws/clusters/{cluster_uuid}/tasks/"
+    """Open the clients (spread over the portals), start the tasks, collect messages until
+    every task has ended."""
     done = asyncio.Event()
     inboxes: list[list[tuple[float, str]]] = [[] for _ in range(CLIENTS)]
-    clients = [asyncio.create_task(browser(url, cookie, address, inbox, done)) for inbox in inboxes]
+    clients = []
+    for number, inbox in enumerate(inboxes):
+        address = addresses[number % len(addresses)]
+        url = address.replace("http://", "ws://") + f"/ws/clusters/{cluster_uuid}/tasks/"
+        clients.append(asyncio.create_task(browser(url, cookie, address, inbox, done)))
     await asyncio.sleep(1.0)  # every socket accepted and the poller idle
     started = time.monotonic()
     await asyncio.to_thread(start_tasks)  # type: ignore[arg-type]
@@ -304,19 +316,27 @@ async def run(
 
 def main() -> None:
     """Start everything, measure, print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--portals", type=int, default=1, help="portal processes (2+: on Redis)")
+    portal_count = parser.parse_args().portals
+    default_redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    redis_url = default_redis if portal_count > 1 else None
     print(
         f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.2f} (a busy machine gives noisy numbers)"
     )
+    print(f"{portal_count} portal process(es)" + (f" sharing {redis_url}" if redis_url else ""))
     with tempfile.TemporaryDirectory(prefix="hanami-bench-") as tmp:
         root = Path(tmp)
         backend = start_backend(root / "backend")
         counter = Counter()
         proxy = counting_proxy(backend.port, counter)
         (root / "portal").mkdir()
-        portal, address = start_portal(f"http://127.0.0.1:{proxy.server_port}", root / "portal")
+        proxied = f"http://127.0.0.1:{proxy.server_port}"
+        portals = [start_portal(proxied, root / "portal", redis_url) for _ in range(portal_count)]
+        addresses = [address for _, address in portals]
         try:
-            cookie = sign_in(address)
+            cookie = sign_in(addresses[0])
             with HanamiClient(backend.address) as client:
                 client.login(ADMIN_ID, ADMIN_PASSPHRASE)
                 images, labels = repeated_mnist(root, REPEATS)
@@ -338,11 +358,12 @@ def main() -> None:
                     with HanamiClient(backend.address, client.token) as watcher:
                         watch_backend(watcher, cluster.uuid, [task.uuid for task in tasks], truth)
 
-                inboxes, window = asyncio.run(run(address, cookie, cluster.uuid, start_tasks))
+                inboxes, window = asyncio.run(run(addresses, cookie, cluster.uuid, start_tasks))
             report(inboxes, truth, counter, window)
         finally:
-            portal.terminate()
-            portal.wait(timeout=10)
+            for portal, _ in portals:
+                portal.terminate()
+                portal.wait(timeout=10)
             proxy.shutdown()
             backend.stop()
 
