@@ -25,8 +25,7 @@ def cycle_chart(
     progress: Progress, *, now: float | None = None, width: int = 480, height: int = 180
 ) -> CycleChart | None:
     """The chart of a started task: (start, 0), its samples, then now or its end; else None
-    (also for a save or restore task, which counts no rows, and for a task that took no time).
-    """
+    (also for a save or restore task, which counts no rows)."""
     task = progress.task
     start = parse_timestamp(task.start_timestamp)
     if start is None or not progress.counts_rows:
@@ -42,10 +41,8 @@ def cycle_chart(
         points.append((max(now, last_at), task.current_cycle))
     if len(points) > 2 and points[-1] == points[-2]:
         points.pop()
-    if points[-1][0] <= start:
-        return None  # ended within the second it started, no sample between: nothing to draw
     plot = plot_area(width, height, left=56, top=10, right=12, bottom=28)
-    span = points[-1][0] - start
+    span = max(points[-1][0] - start, 1e-9)
     total = max(task.total_number_of_cycles, max(cycle for _, cycle in points), 1)
     return CycleChart(
         **asdict(plot),
@@ -54,6 +51,7 @@ def cycle_chart(
             for at, cycle in points
         ),
         total=total,
-        span=duration_text(points[-1][0] - start),
+        # Whole-second timestamps and no sample between them: it took less than a second.
+        span=duration_text(points[-1][0] - start) if points[-1][0] > start else "under 1 s",
         count=len(points),
     )

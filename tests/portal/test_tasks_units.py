@@ -165,12 +165,15 @@ def test_a_queued_task_has_no_chart() -> None:
     assert cycle_chart(measure_progress(task(state="queued", start_timestamp=None))) is None
 
 
-def test_a_task_that_ended_within_the_second_it_started_has_no_chart() -> None:
-    # Whole-second timestamps, no sample in between: a chart would be one vertical line.
+def test_a_task_that_ended_within_the_second_it_started_reads_under_one_second() -> None:
+    # Whole-second timestamps, no sample in between: not "0.0 s".
     quick = task(state="finished", current_cycle=1000, end_timestamp="2024-05-06 07:08:09")
-    assert cycle_chart(measure_progress(quick), now=START + 60) is None
-    sampled = measure_progress(quick, [Sample(START + 0.5, 500)])
-    assert cycle_chart(sampled, now=START + 60) is not None
+    chart = cycle_chart(measure_progress(quick), now=START + 60)
+    assert chart is not None
+    assert chart.span == "under 1 s"
+    sampled = cycle_chart(measure_progress(quick, [Sample(START + 0.5, 500)]), now=START + 60)
+    assert sampled is not None
+    assert sampled.span == "0.5 s"
 
 
 # --- forms ------------------------------------------------------------------------------------
