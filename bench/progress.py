@@ -128,7 +128,7 @@ def repeated_mnist(directory: Path, repeats: int) -> tuple[Path, Path]:
 
 
 def start_portal(
-    backend_address: str, data_dir: Path, redis_url: str | None
+    backend_address: str, data_dir: Path, redis_url: str | None = None
 ) -> tuple[subprocess.Popen, str]:
     """The portal under daphne, as tests/browser/conftest.py starts it (on Redis if given)."""
     env = {
