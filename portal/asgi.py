@@ -12,6 +12,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from portal.core.origins import SameOriginValidator  # noqa: E402
 from portal.directio.routing import websocket_urlpatterns as direct_io_routes  # noqa: E402
 from portal.system.routing import websocket_urlpatterns as system_routes  # noqa: E402
 from portal.tasks.routing import websocket_urlpatterns as task_routes  # noqa: E402
@@ -22,7 +23,7 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

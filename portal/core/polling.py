@@ -24,6 +24,7 @@ from channels.layers import get_channel_layer
 
 from hanami_client import HanamiClient, HanamiError, Unauthorized
 from portal.core.leases import Lease
+from portal.core.session import SESSION_ENDED_EVENT
 from portal.hanami import new_hanami
 
 __all__ = ["Poller", "join", "leave"]
@@ -140,7 +141,7 @@ class Poller(ABC):
         for channel, held in list(self.tokens.items()):
             if held == token:
                 del self.tokens[channel]
-                await layer.send(channel, {"type": "watch.close"})
+                await layer.send(channel, SESSION_ENDED_EVENT)
 
 
 def join(

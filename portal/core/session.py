@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import time
 from typing import Any
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.contrib.auth import login, logout
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
@@ -13,6 +17,10 @@ from hanami_client import TokenInfo
 
 SESSION_KEY = "hanami"
 PROJECTS_KEY = "hanami_projects"
+#: The event that closes a session's websockets (see ``portal.core.sockets.SessionConsumer``).
+SESSION_ENDED_EVENT = {"type": "session.ended"}
+
+logger = logging.getLogger(__name__)
 
 
 def store_token(request: HttpRequest, info: TokenInfo) -> None:
@@ -46,8 +54,28 @@ def remember_projects(request: HttpRequest, project_ids: list[str]) -> None:
 
 
 def end_session(request: HttpRequest) -> None:
-    """Forget everything about the backend and sign the shadow user out."""
+    """Forget everything about the backend, sign the shadow user out and close the session's
+    websockets (a Try-it page hands its cluster back)."""
+    session_key = request.session.session_key
     logout(request)
+    if session_key:
+        close_session_sockets(session_key)
+
+
+def session_group(session_key: str) -> str:
+    """The channel group of the websockets a session opened (the key itself stays secret)."""
+    return "session_" + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def close_session_sockets(session_key: str) -> None:
+    """Tell the session's websockets, in whichever portal process, that it has ended."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(
+            session_group(session_key), SESSION_ENDED_EVENT
+        )
+    except Exception:
+        # The channel layer is away: the sockets still close when the backend token expires.
+        logger.exception("could not close the websockets of an ended session")
 
 
 def hanami_session(request: HttpRequest) -> dict[str, Any] | None:

@@ -1,20 +1,71 @@
-"""What every websocket consumer checks before it accepts: the session's backend context and
-whether the backend shows the socket's cluster to that user."""
+"""What every websocket consumer checks before it accepts (the session's backend context and
+whether the backend shows the socket's cluster to that user), and how it lives no longer than
+that session."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
 
 from hanami_client import HanamiError
-from portal.core.session import SESSION_KEY, token_expired
+from portal.core.session import SESSION_ENDED_EVENT, SESSION_KEY, session_group, token_expired
 from portal.hanami import new_hanami
 
-__all__ = ["SESSION_ENDED", "sees_cluster", "session_context", "session_token"]
+__all__ = [
+    "SESSION_ENDED",
+    "SessionConsumer",
+    "sees_cluster",
+    "session_context",
+    "session_token",
+]
 
-#: Close code when the watcher's backend session ended while the socket was open.
+#: Close code when the watcher's session ended (signed out, or its backend token expired or was
+#: refused) while the socket was open.
 SESSION_ENDED = 4001
+
+
+class SessionConsumer(AsyncWebsocketConsumer):
+    """A websocket that lives no longer than the signed-in session that opened it.
+
+    ``follow_session`` (once accepted) joins the session's group, to which signing out sends
+    ``session.ended`` (``portal.core.session.end_session``), and sends the same event to the
+    socket itself when the backend token expires. ``session_ended`` closes the socket; a
+    consumer that holds something for the session overrides it to let go first.
+    """
+
+    _session_group: str | None = None
+    _expiry: asyncio.Task[None] | None = None
+
+    async def follow_session(self, context: dict[str, Any]) -> None:
+        """Close this socket when its session ends: on sign-out or at the token's expiry."""
+        self._session_group = session_group(self.scope["session"].session_key)
+        await self.channel_layer.group_add(self._session_group, self.channel_name)
+        self._expiry = asyncio.get_running_loop().create_task(self._end_at(context["expires_at"]))
+
+    async def unfollow_session(self) -> None:
+        """Stop following the session (the socket is closing)."""
+        expiry, self._expiry = self._expiry, None
+        if expiry is not None:
+            expiry.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await expiry
+        group, self._session_group = self._session_group, None
+        if group is not None:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        """The session ended: close."""
+        await self.close(code=SESSION_ENDED)
+
+    async def _end_at(self, expires_at: float) -> None:
+        await asyncio.sleep(max(expires_at - time.time(), 0.0))
+        # Through the socket's own channel, so that it comes between two handled messages.
+        await self.channel_layer.send(self.channel_name, SESSION_ENDED_EVENT)
 
 
 @database_sync_to_async

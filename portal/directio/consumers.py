@@ -9,7 +9,8 @@ rendered fragment (``fragments``): the outputs, a note, or why the message was r
 socket closes, for whatever reason, the backend session ends, the cluster goes back to TASK
 mode and the lock is freed. The backend token never leaves the portal. A minute before that
 token expires the socket hands the cluster back by itself (``EXPIRED``), while the token can
-still switch it to TASK mode; after that, nobody but an admin could.
+still switch it to TASK mode; after that, nobody but an admin could. Signing out does the same
+at once (``SessionConsumer``).
 
 The routes set ``view``: ``digits`` (the 28x28 canvas: 784 pixels in, ten scores out) or
 ``values`` (any shape).
@@ -25,10 +26,9 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
-from channels.generic.websocket import AsyncWebsocketConsumer
 
 from hanami_client import Conflict, HanamiError
-from portal.core.sockets import sees_cluster, session_context
+from portal.core.sockets import SessionConsumer, sees_cluster, session_context
 from portal.directio.fragments import (
     State,
     render_outputs,
@@ -55,10 +55,11 @@ EXPIRED = 4401
 #: Seconds before the backend token expires at which the socket hands the cluster back.
 EXPIRY_MARGIN = 60.0
 SIGN_IN_AGAIN = "Your sign-in is about to expire, so the cluster went back to task mode."
+SIGNED_OUT = "Your sign-in has ended, so the cluster went back to task mode."
 CLOSE_CODES = {"busy": BUSY, "expired": EXPIRED}
 
 
-class DirectIOConsumer(AsyncWebsocketConsumer):
+class DirectIOConsumer(SessionConsumer):
     """Relays one browser's messages to a backend direct-IO session it holds."""
 
     cluster_uuid = ""
@@ -81,6 +82,7 @@ class DirectIOConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         await self.accept()
+        await self.follow_session(context)
         holder = await claim(
             self.cluster_uuid,
             user_id=context["user_id"],
@@ -136,6 +138,7 @@ class DirectIOConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         """Whatever closed the socket: end the backend session and free the cluster."""
         await self.release()
+        await self.unfollow_session()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Handle one event; an unexpected error still frees the cluster before it propagates."""
@@ -164,6 +167,10 @@ class DirectIOConsumer(AsyncWebsocketConsumer):
     async def token_expiring(self, event: dict[str, Any]) -> None:
         """Hand the cluster back while the token can still switch it to task mode."""
         await self.end("expired", SIGN_IN_AGAIN)
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        """Signed out (or the token is gone): hand the cluster back and close."""
+        await self.end("expired", SIGNED_OUT)
 
     async def release(self) -> None:
         """End the backend session (back to TASK mode) and free the lock; safe to call twice."""

@@ -9,29 +9,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.generic.websocket import AsyncWebsocketConsumer
-
-from portal.core.sockets import SESSION_ENDED, session_token
+from portal.core.sockets import SessionConsumer, session_context
 from portal.system.poller import GROUP, subscribe, unsubscribe
 
 __all__ = ["SystemConsumer"]
 
 
-class SystemConsumer(AsyncWebsocketConsumer):
+class SystemConsumer(SessionConsumer):
     """Forwards the system page's charts whenever their drawing changes."""
 
     watching = False
 
     async def connect(self) -> None:
         """Accept a signed-in user; refuse everyone else."""
-        token = await session_token(self.scope)
-        if token is None:
+        context = await session_context(self.scope)
+        if context is None:
             await self.close()
             return
         await self.channel_layer.group_add(GROUP, self.channel_name)
         self.watching = True
         await self.accept()
-        snapshot = subscribe(self.channel_name, token).snapshot
+        await self.follow_session(context)
+        snapshot = subscribe(self.channel_name, context["token"]).snapshot
         if snapshot:
             await self.send(text_data=snapshot)
 
@@ -41,11 +40,8 @@ class SystemConsumer(AsyncWebsocketConsumer):
             self.watching = False
             await self.channel_layer.group_discard(GROUP, self.channel_name)
             await unsubscribe(self.channel_name)
+            await self.unfollow_session()
 
     async def system_charts(self, event: dict[str, Any]) -> None:
         """The poller's changed charts."""
         await self.send(text_data=event["html"])
-
-    async def watch_close(self, event: dict[str, Any]) -> None:
-        """The backend no longer accepts this watcher's token."""
-        await self.close(code=SESSION_ENDED)

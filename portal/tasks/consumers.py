@@ -11,15 +11,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from channels.generic.websocket import AsyncWebsocketConsumer
-
-from portal.core.sockets import SESSION_ENDED, sees_cluster, session_token
+from portal.core.sockets import SessionConsumer, sees_cluster, session_context
 from portal.tasks.poller import group_name, subscribe, unsubscribe
 
 __all__ = ["TaskProgressConsumer"]
 
 
-class TaskProgressConsumer(AsyncWebsocketConsumer):
+class TaskProgressConsumer(SessionConsumer):
     """Forwards the cluster's live rows, or with a task in the path that task's progress."""
 
     cluster_uuid = ""
@@ -31,14 +29,17 @@ class TaskProgressConsumer(AsyncWebsocketConsumer):
         route = self.scope["url_route"]["kwargs"]
         self.cluster_uuid = str(route["cluster_uuid"])
         self.task_uuid = str(route["task_uuid"]) if "task_uuid" in route else None
-        token = await session_token(self.scope)
-        if token is None or not await asyncio.to_thread(sees_cluster, token, self.cluster_uuid):
+        context = await session_context(self.scope)
+        if context is None or not await asyncio.to_thread(
+            sees_cluster, context["token"], self.cluster_uuid
+        ):
             await self.close()
             return
         await self.channel_layer.group_add(group_name(self.cluster_uuid), self.channel_name)
         self.watching = True
         await self.accept()
-        snapshot = subscribe(self.cluster_uuid, self.channel_name, token).snapshot
+        await self.follow_session(context)
+        snapshot = subscribe(self.cluster_uuid, self.channel_name, context["token"]).snapshot
         if snapshot is not None:
             await self.forward(snapshot.rows, snapshot.tasks)
 
@@ -48,14 +49,11 @@ class TaskProgressConsumer(AsyncWebsocketConsumer):
             self.watching = False
             await self.channel_layer.group_discard(group_name(self.cluster_uuid), self.channel_name)
             await unsubscribe(self.cluster_uuid, self.channel_name)
+            await self.unfollow_session()
 
     async def task_progress(self, event: dict[str, Any]) -> None:
         """A poller's update: send the part this page shows."""
         await self.forward(event["rows"], event["tasks"])
-
-    async def watch_close(self, event: dict[str, Any]) -> None:
-        """The backend no longer accepts this watcher's token."""
-        await self.close(code=SESSION_ENDED)
 
     async def forward(self, rows: str, tasks: dict[str, str]) -> None:
         """Send the rows (list page) or this task's fragment (detail page), if there is one."""

@@ -26,7 +26,7 @@ async def test_refused_token_closes_its_sockets_and_the_poller_goes_on(
     poller = system_poller.subscribe(bad, "not-a-token")
     system_poller.subscribe(good, member.token)
     message = await asyncio.wait_for(layer.receive(bad), 10)
-    assert message == {"type": "watch.close"}
+    assert message == {"type": "session.ended"}
     async with asyncio.timeout(10):
         while poller.polls < 2:
             await asyncio.sleep(0.05)
@@ -40,7 +40,7 @@ async def test_only_refused_tokens_end_the_loop(web: str) -> None:
     layer = get_channel_layer()
     bad = await layer.new_channel()
     poller = system_poller.subscribe(bad, "not-a-token")
-    assert await asyncio.wait_for(layer.receive(bad), 10) == {"type": "watch.close"}
+    assert await asyncio.wait_for(layer.receive(bad), 10) == {"type": "session.ended"}
     async with asyncio.timeout(5):
         while poller.running:
             await asyncio.sleep(0.05)
