@@ -37,8 +37,9 @@ __all__ = [
 
 Kind = Literal["request", "train"]
 
-#: A longer message is refused unread (784 pixels take some 4,000 characters).
-MAX_TEXT_CHARS = 4_000_000
+#: A longer message is refused unread (784 pixels take some 4,000 characters); daphne closes a
+#: frame over 1 MiB (code 1009) before it gets here.
+MAX_TEXT_CHARS = 1_000_000
 #: The most values one hexagon may get in one message.
 MAX_VALUES = 500_000
 SEPARATORS = re.compile(r"[\s,;]+")
@@ -104,6 +105,8 @@ def read_message(text: str | None) -> dict[str, Any]:
         data = json.loads(text)
     except ValueError as error:
         raise MessageError(f"This message is not JSON ({error}).") from None
+    except RecursionError:
+        raise MessageError("This message is not a message: its JSON nests too deeply.") from None
     if not isinstance(data, dict):
         raise MessageError("A message is a JSON object with kind and inputs.")
     return data

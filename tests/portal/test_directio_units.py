@@ -106,6 +106,13 @@ def test_a_too_long_message_is_refused_unread() -> None:
         parse_message(" " * (MAX_TEXT_CHARS + 1), rules())
 
 
+def test_deeply_nested_json_is_refused_with_a_message() -> None:
+    bomb = "[" * 200_000 + "]" * 200_000
+    assert len(bomb) < MAX_TEXT_CHARS
+    with pytest.raises(MessageError, match="nests too deeply"):
+        parse_message(bomb, rules())
+
+
 def test_bars_go_up_and_down_from_zero_and_the_first_highest_wins() -> None:
     chart = bar_chart([0.5, -0.5, 1.5, 1.5], at_least=1.0)
     assert chart is not None
