@@ -14,7 +14,8 @@ from portal.core.secret_key import read_or_create_secret_key
 BASE_DIR = Path(__file__).resolve().parent.parent
 PORTAL_DATA_DIR = Path(env_str("PORTAL_DATA_DIR", str(BASE_DIR / ".data" / "portal")))
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: `make run` is what researchers use, and they get pages, not tracebacks.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "") or read_or_create_secret_key(
     PORTAL_DATA_DIR / "secret-key"
 )
@@ -141,7 +142,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "connect-src": [SELF, "ws:", "wss:"],
+        # 'self' covers the portal's own ws:// and wss:// (CSP Level 3).
+        "connect-src": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
         "base-uri": [SELF],
@@ -153,9 +155,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-WHITENOISE_USE_FINDERS = DEBUG
+# Without collectstatic: WhiteNoise finds the files where they are (production collects them).
+WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 REDIS_URL = env_str("REDIS_URL", "")
