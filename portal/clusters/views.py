@@ -182,6 +182,7 @@ def cluster_save_status(
     request: HttpRequest, cluster_uuid: UUID, checkpoint_uuid: UUID
 ) -> HttpResponse:
     """Where a save task is: the link to its checkpoint once saved (polled while waiting)."""
+    get_hanami(request).clusters.get(str(cluster_uuid))  # not found unless the user sees it
     saving = {
         **_save_status(request, str(cluster_uuid), str(checkpoint_uuid)),
         "name": request.GET.get("name", ""),

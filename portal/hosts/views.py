@@ -41,6 +41,7 @@ def cluster_host(request: HttpRequest, cluster_uuid: UUID) -> HttpResponse:
     """The switch-host form of a cluster (embedded in its page), and the switch itself (POST)."""
     uuid = str(cluster_uuid)
     hanami = get_hanami(request)
+    cluster = hanami.clusters.get(uuid)  # a cluster the user may not see is not found
     choices = host_choices(client=hanami)
     form = SwitchHostForm(request.POST if request.method == "POST" else None, choices=choices)
     if form.is_valid():
@@ -58,5 +59,5 @@ def cluster_host(request: HttpRequest, cluster_uuid: UUID) -> HttpResponse:
     status = 422 if form.errors else 200
     context = {"cluster_uuid": uuid, "form": form}
     if not wants_partial(request):
-        context["cluster"] = hanami.clusters.get(uuid)
+        context["cluster"] = cluster
     return render_page(request, "hosts/switch.html", context, partial="form", status=status)

@@ -442,6 +442,14 @@ def test_save_status_of_a_vanished_task_says_it_failed(
     assert "Checkpoint “Gone” was not saved" in status.content.decode()
 
 
+def test_an_outsider_gets_no_save_status_of_the_members_cluster(
+    outsider_web: Client, member_cluster: Cluster
+) -> None:
+    status = outsider_web.get(f"/clusters/{member_cluster.uuid}/save/{MISSING}/", {"name": "X"})
+    assert status.status_code == 404
+    assert "was not saved" not in status.content.decode()
+
+
 def test_save_without_htmx_goes_back_to_the_detail(
     member_web: Client, member_client: HanamiClient, member_cluster: Cluster
 ) -> None:
