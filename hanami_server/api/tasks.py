@@ -105,6 +105,8 @@ def create_train_task(call: Call) -> dict[str, Any]:
             datasets=datasets,
             column_missing=TRAIN_COLUMN_MISSING,
         )
+        if not inputs:
+            raise ApiError(400, "A train task needs at least one input")
         named = {item["hexagon_name"] for item in outputs}
         for hexagon in planned["outputs"]:
             if hexagon not in named:

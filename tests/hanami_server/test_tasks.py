@@ -573,6 +573,17 @@ def test_a_column_of_another_width_is_refused_once_the_hexagon_is_sized(
     assert list_tasks(backend.address, member.token, trained)["body"] == before
 
 
+def test_a_train_task_without_inputs_is_refused(
+    backend: Backend, member: Persona, member_digits: str, trained: str
+) -> None:
+    before = list_tasks(backend.address, member.token, trained)["body"]
+    reply = post_train(
+        backend.address, member.token, trained, [], [io_item(member_digits, "label", "digit")]
+    )
+    assert (reply.status_code, reply.text) == (400, "A train task needs at least one input")
+    assert list_tasks(backend.address, member.token, trained)["body"] == before
+
+
 def test_a_task_on_a_cluster_without_hexagons_is_refused(
     backend: Backend, member: Persona, member_digits: str
 ) -> None:
