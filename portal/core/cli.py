@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -66,7 +67,8 @@ def plain(value: Any) -> Any:
 
 
 def format_cell(value: Any) -> str:
-    """A value as hanamictl shows it: strings raw, maps and lists as compact JSON, Go's %v."""
+    """A decoded JSON value as Go's ``%v`` prints it, as hanamictl's cells do: strings raw,
+    ``true``, ``<nil>``, numbers as float64, lists ``[a b]``, maps ``map[k:v]`` (sorted keys)."""
     value = plain(value)
     if isinstance(value, str):
         return value
@@ -74,11 +76,27 @@ def format_cell(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "<nil>"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
-    if isinstance(value, dict | list):
-        return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    return str(value)
+    if isinstance(value, dict):
+        pairs = " ".join(f"{key}:{format_cell(item)}" for key, item in sorted(value.items()))
+        return f"map[{pairs}]"
+    if isinstance(value, list):
+        return "[" + " ".join(format_cell(item) for item in value) + "]"
+    return _go_number(value)
+
+
+def _go_number(number: float) -> str:
+    """A JSON number as Go's ``%v`` of a float64: the shortest digits, ``e`` notation only for
+    exponents below -4 or from 21 on (``60000``, ``0.25``, ``1e-05``, ``1e+21``)."""
+    shortest = Decimal(repr(float(number))).normalize()
+    if shortest.is_zero():
+        return "0"
+    exponent = shortest.adjusted()
+    if -4 <= exponent < 21:
+        return format(shortest, "f")
+    digits = "".join(map(str, shortest.as_tuple().digits))
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    sign = "-" if shortest.is_signed() else ""
+    return f"{sign}{mantissa}e{exponent:+03d}"
 
 
 def _title(field: str) -> str:
@@ -114,8 +132,16 @@ def render_table(rows: Sequence[Sequence[str]], header: Sequence[str] = ()) -> s
 
 
 def render_single(data: Mapping[str, Any], fields: Sequence[str]) -> str:
-    """hanamictl's single-object output: one row per field, its name then its value."""
-    return render_table([[_title(field), format_cell(data.get(field))] for field in fields])
+    """hanamictl's single-object output: one row per field, its name then its value (a map as
+    compact JSON, anything else as ``%v``)."""
+    return render_table([[_title(field), _single_cell(data.get(field))] for field in fields])
+
+
+def _single_cell(value: Any) -> str:
+    value = plain(value)
+    if isinstance(value, dict):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return format_cell(value)
 
 
 def render_list(table: Table, fields: Sequence[str]) -> str:

@@ -32,7 +32,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from hanami_client import HanamiClient, Table, Unauthorized
-from portal.core.cli import format_cell, raw_json, render_table
+from portal.core.cli import format_cell, raw_json, render_single, render_table
 from tests.backend import ADMIN_ID, ADMIN_PASSPHRASE, Backend, free_port
 from tests.conftest import Persona
 from tests.portal.conftest import unique_id
@@ -136,9 +136,18 @@ def test_empty_list_shows_only_the_header() -> None:
         (60000, "60000"),
         (60000.0, "60000"),
         (0.25, "0.25"),
+        (-1.5, "-1.5"),
+        (0, "0"),
+        (0.00001, "1e-05"),
+        (1.5e-7, "1.5e-07"),
+        (1e20, "100000000000000000000"),
+        (1e21, "1e+21"),
+        (123456789.125, "123456789.125"),
+        (None, "<nil>"),
         ([], "[]"),
-        ([{"role": "member", "project_id": "p"}], '[{"project_id":"p","role":"member"}]'),
-        ({"b": 1, "a": "x"}, '{"a":"x","b":1}'),
+        (["a", 1, True], "[a 1 true]"),
+        ([{"role": "member", "project_id": "p"}], "[map[project_id:p role:member]]"),
+        ({"b": 1, "a": "x"}, "map[a:x b:1]"),
     ],
 )
 def test_cells_read_like_hanamictl(value: Any, shown: str) -> None:
@@ -328,12 +337,21 @@ def test_user_create_twice_fails_with_the_backends_line(user_id: str) -> None:
     )
 
 
-def test_user_get_shows_projects_as_json(user_id: str, admin: Persona, as_admin: str) -> None:
+def test_user_get_shows_projects_as_go_prints_them(
+    user_id: str, admin: Persona, as_admin: str
+) -> None:
     with HanamiClient(as_admin, admin.token) as client:
         client.users.add_project(user_id, "alphaproj", "member")
     lines = run("user", "get", user_id).splitlines()
-    projects = '[{"is_project_admin":false,"project_id":"alphaproj","role":"member"}]'
+    # A list, so %v (only a map value of a single object is JSON-encoded).
+    projects = "[map[is_project_admin:false project_id:alphaproj role:member]]"
     assert ["PROJECTS", projects] in [cells(line) for line in lines]
+
+
+def test_a_map_value_of_a_single_object_is_json() -> None:
+    shown = render_single({"info": {"b": 1, "a": "x"}, "flag": True}, ["info", "flag"])
+    assert '| INFO | {"a":"x","b":1} |' in shown
+    assert "| FLAG | true" in shown
 
 
 def test_user_list_shows_the_six_columns(user_id: str) -> None:
