@@ -82,10 +82,17 @@ def predictions(values: np.ndarray) -> np.ndarray:
 
 
 def confusion_matrix(*, client: HanamiClient, result: Dataset, reference: Dataset) -> Confusion:
-    """Compare the rows both datasets have: predictions of ``result``, labels of ``reference``."""
+    """Compare row by row: predictions of ``result``, labels of ``reference`` (as many rows)."""
     _label_column(reference)
     parts = result_columns(result)
-    rows = min(result.number_of_rows, reference.number_of_rows)
+    if result.number_of_rows != reference.number_of_rows:
+        # A request writes one row per input row: another count is another dataset's labels.
+        raise AccuracyProblem(
+            f"“{result.name}” has {result.number_of_rows:,} rows but “{reference.name}” has "
+            f"{reference.number_of_rows:,}: compare with the labelled dataset the request's "
+            "inputs came from."
+        )
+    rows = result.number_of_rows
     if rows == 0:
         raise AccuracyProblem("There is nothing to compare: one of the datasets has no rows.")
     matrix = np.zeros((CLASSES, CLASSES), dtype=np.int64)

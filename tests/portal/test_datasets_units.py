@@ -9,7 +9,12 @@ import pytest
 
 from hanami_client import Dataset
 from portal.core.pictures import grayscale_png, png_data_uri
-from portal.datasets.accuracy import AccuracyProblem, predictions, result_columns
+from portal.datasets.accuracy import (
+    AccuracyProblem,
+    confusion_matrix,
+    predictions,
+    result_columns,
+)
 from portal.datasets.charts import heat_map, line_chart
 from portal.datasets.files import FileProblem, check_csv, check_images, check_labels
 from portal.datasets.selectors import dataset_kind, file_bytes, label_of, may_delete
@@ -154,6 +159,13 @@ def test_result_columns_explain_a_dataset_too_narrow() -> None:
         result_columns(dataset({"a": (0, 1), "b": (1, 2), "c": (2, 3)}))
     with pytest.raises(AccuracyProblem, match="has 0 readable result columns"):
         result_columns(dataset({"1st": (0, 10)}))
+
+
+def test_a_reference_of_another_row_count_is_refused_before_reading_anything() -> None:
+    result = dataset({"output": (0, 10)}, rows=1000)
+    reference = dataset({"picture": (0, 784), "label": (784, 794)}, rows=4000)
+    with pytest.raises(AccuracyProblem, match=r"has 1,000 rows but .* has 4,000"):
+        confusion_matrix(client=None, result=result, reference=reference)  # type: ignore[arg-type]
 
 
 # --- kinds, sizes, permissions ----------------------------------------------------------------
