@@ -51,7 +51,13 @@ class SaveForm(forms.Form):
 class RestoreForm(forms.Form):
     """A checkpoint to restore into the cluster, from those the backend shows."""
 
-    checkpoint = forms.ChoiceField(label="Checkpoint")
+    checkpoint = forms.ChoiceField(
+        label="Checkpoint",
+        error_messages={
+            "invalid_choice": "This checkpoint no longer exists (deleted meanwhile?): "
+            "choose another one."
+        },
+    )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

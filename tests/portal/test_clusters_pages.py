@@ -541,6 +541,8 @@ def test_restore_needs_a_visible_checkpoint(member_web: Client, member_cluster: 
         response = member_web.post(url, {"checkpoint": choice}, **HTMX)
         assert response.status_code == 422
         assert 'id="id_checkpoint_error"' in response.content.decode()
+    # One deleted since the page was loaded (or never there) is said to be gone.
+    assert "This checkpoint no longer exists (deleted meanwhile?)" in response.content.decode()
 
 
 # --- delete -----------------------------------------------------------------------------------
