@@ -201,8 +201,8 @@ def _check_hexagon(name: str, group: str, numbers: list[float], rules: Rules) ->
     learned = rules.widths.get(name)
     if learned is not None and len(numbers) != learned:
         raise MessageError(
-            f"{name} took {learned} values in this session; this message has {len(numbers)}. "
-            "Reload the page to start over with other widths."
+            f"{name} takes {learned} values; this message has {len(numbers)}. A hexagon keeps "
+            "the number of values it first got (from a task or a message) for good."
         )
     if rules.pixels and group == "inputs":
         wrong = next((value for value in numbers if not 0 <= value <= PIXEL_MAX), None)

@@ -363,7 +363,7 @@ async def test_form_fields_are_relayed_and_widths_hold_for_the_session(
     assert f"10 values, the highest at index {label}" in reply
     fields["inputs.picture_hex"] = "1, 2, 3"
     reply = await ask(socket, fields)
-    assert "picture_hex took 784 values in this session; this message has 3." in problem_of(reply)
+    assert "picture_hex takes 784 values; this message has 3." in problem_of(reply)
     await socket.disconnect()
 
 

@@ -72,7 +72,7 @@ def test_the_first_accepted_widths_hold_for_the_session() -> None:
     session.learn(first)
     assert session.widths == {"a": 2}
     parse_message(json.dumps({"kind": "request", "inputs": {"a": [3, 4], "b": [1]}}), session)
-    with pytest.raises(MessageError, match="a took 2 values in this session; this message has 3"):
+    with pytest.raises(MessageError, match="a takes 2 values; this message has 3"):
         parse_message(json.dumps({"kind": "request", "inputs": {"a": [1, 2, 3]}}), session)
 
 
