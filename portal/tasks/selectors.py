@@ -29,9 +29,18 @@ def queue_order(tasks: Iterable[Task]) -> list[Task]:
     """Tasks in the order they were queued, as far as the backend tells.
 
     The backend lists tasks by uuid and stamps them with whole seconds, so tasks queued within
-    the same second are told apart by state only (and, both still queued, not at all).
+    the same second are told apart by state, then by when they started and ended (and, both
+    still queued, not at all).
     """
-    return sorted(tasks, key=lambda task: (task.queue_timestamp, STATE_ORDER.get(task.state, 3)))
+    return sorted(
+        tasks,
+        key=lambda task: (
+            task.queue_timestamp,
+            STATE_ORDER.get(task.state, 3),
+            task.start_timestamp or "",
+            task.end_timestamp or "",
+        ),
+    )
 
 
 def cluster_tasks(*, client: HanamiClient, cluster_uuid: str) -> list[Task]:

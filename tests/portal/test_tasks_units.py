@@ -22,6 +22,7 @@ from portal.tasks.progress import (
     measure_progress,
     parse_timestamp,
 )
+from portal.tasks.selectors import queue_order
 
 CLUSTER = "0badc0de-0000-4000-8000-000000000000"
 DATASET = "0badc0de-0000-4000-8000-00000000da7a"
@@ -135,6 +136,23 @@ def test_history_keeps_changes_only_and_thins_old_samples() -> None:
 )
 def test_durations_read_as_people_say_them(seconds: float | None, text: str) -> None:
     assert duration_text(seconds) == text
+
+
+def test_tasks_queued_in_one_second_are_ordered_by_state_then_start() -> None:
+    second = "2024-05-06 07:08:08"
+
+    def queued_then(name: str, state: str, start: str | None, end: str | None) -> Task:
+        return task(
+            uuid=name, state=state, queue_timestamp=second, start_timestamp=start, end_timestamp=end
+        )
+
+    later = queued_then("a", "finished", "2024-05-06 07:08:10", "2024-05-06 07:08:11")
+    first = queued_then("f", "finished", "2024-05-06 07:08:08", "2024-05-06 07:08:10")
+    running = queued_then("b", "active", "2024-05-06 07:08:11", None)
+    waiting = queued_then("0", "queued", None, None)
+    older = task(uuid="z", state="finished", queue_timestamp="2024-05-06 07:08:07")
+    ordered = queue_order([waiting, running, later, first, older])
+    assert [t.uuid for t in ordered] == ["z", "f", "a", "b", "0"]
 
 
 # --- chart ------------------------------------------------------------------------------------
