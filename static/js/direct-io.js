@@ -26,6 +26,7 @@
   let inked = false;
   let last = null;
   let lastSent = 0;
+  let driving = false; // this page drives the cluster (the portal said "ready")
 
   pen.lineCap = "round";
   pen.lineJoin = "round";
@@ -157,7 +158,21 @@
     }
   }
 
+  // Drawing and teaching only while this page drives the cluster: not while connecting, nor
+  // once another browser has it or the session has ended.
+  function setDriving(on) {
+    driving = on;
+    root.classList.toggle("direct-io--idle", !on);
+    canvas.setAttribute("aria-disabled", String(!on));
+    root.querySelectorAll("[data-teach]").forEach(function (button) {
+      button.disabled = !on;
+    });
+  }
+
   canvas.addEventListener("pointerdown", function (event) {
+    if (!driving) {
+      return;
+    }
     drawing = true;
     last = point(event);
     canvas.setPointerCapture(event.pointerId);
@@ -209,10 +224,16 @@
   });
   root.addEventListener("htmx:wsClose", function () {
     socket = null;
+    setDriving(false);
   });
   // Each message the page sends gets exactly one reply (it carries data-reply).
   root.addEventListener("htmx:wsAfterMessage", function (event) {
-    if (String(event.detail.message).indexOf("data-reply") === -1) {
+    const message = String(event.detail.message);
+    const state = /data-state="(\w+)"/.exec(message);
+    if (state) {
+      setDriving(state[1] === "ready");
+    }
+    if (message.indexOf("data-reply") === -1) {
       return;
     }
     pending = Math.max(pending - 1, 0);
@@ -222,4 +243,5 @@
   });
 
   showSeen(null);
+  setDriving(false);
 })();

@@ -113,6 +113,9 @@ def test_drawing_a_digit_shows_ten_outputs_and_leaving_frees_the_cluster(
     sign_in(second, admin.user_id, admin.passphrase)
     second.goto(page.url)
     expect(second.get_by_text("In use by User memberuser (memberuser)")).to_be_visible()
+    # Its canvas and teach buttons rest: it does not drive the cluster.
+    expect(second.get_by_role("button", name="Teach: this is a 1")).to_be_disabled()
+    expect(second.locator("#digit-canvas")).to_have_attribute("aria-disabled", "true")
     other.close()
 
     # The same cluster through the form of values (htmx sends the form over the socket).
