@@ -5,7 +5,6 @@ that session."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from typing import Any
 
@@ -13,10 +12,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from hanami_client import HanamiError
+from portal.core.aio import cancel_and_wait
 from portal.core.session import SESSION_ENDED_EVENT, SESSION_KEY, session_group, token_expired
 from portal.hanami import new_hanami
 
 __all__ = [
+    "EXPIRING",
     "SESSION_ENDED",
     "SessionConsumer",
     "sees_cluster",
@@ -27,17 +28,22 @@ __all__ = [
 #: Close code when the watcher's session ended (signed out, or its backend token expired or was
 #: refused) while the socket was open.
 SESSION_ENDED = 4001
+#: The reason a ``session.ended`` event gives when the token is (about to be) out of date.
+EXPIRING = "expiring"
 
 
 class SessionConsumer(AsyncWebsocketConsumer):
     """A websocket that lives no longer than the signed-in session that opened it.
 
     ``follow_session`` (once accepted) joins the session's group, to which signing out sends
-    ``session.ended`` (``portal.core.session.end_session``), and sends the same event to the
-    socket itself when the backend token expires. ``session_ended`` closes the socket; a
-    consumer that holds something for the session overrides it to let go first.
+    ``session.ended`` (``portal.core.session.end_session``), and sends the socket itself
+    ``session.ended`` with the reason ``expiring`` ``expiry_margin`` seconds before the backend
+    token expires. ``session_ended`` closes the socket; a consumer that holds something for the
+    session overrides it to let go first.
     """
 
+    #: Seconds before the token's expiry at which the socket ends.
+    expiry_margin = 0.0
     _session_group: str | None = None
     _expiry: asyncio.Task[None] | None = None
 
@@ -50,10 +56,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
     async def unfollow_session(self) -> None:
         """Stop following the session (the socket is closing)."""
         expiry, self._expiry = self._expiry, None
-        if expiry is not None:
-            expiry.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await expiry
+        await cancel_and_wait(expiry)
         group, self._session_group = self._session_group, None
         if group is not None:
             await self.channel_layer.group_discard(group, self.channel_name)
@@ -63,9 +66,11 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self.close(code=SESSION_ENDED)
 
     async def _end_at(self, expires_at: float) -> None:
-        await asyncio.sleep(max(expires_at - time.time(), 0.0))
+        await asyncio.sleep(max(expires_at - self.expiry_margin - time.time(), 0.0))
         # Through the socket's own channel, so that it comes between two handled messages.
-        await self.channel_layer.send(self.channel_name, SESSION_ENDED_EVENT)
+        await self.channel_layer.send(
+            self.channel_name, {**SESSION_ENDED_EVENT, "reason": EXPIRING}
+        )
 
 
 @database_sync_to_async

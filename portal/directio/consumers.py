@@ -19,16 +19,15 @@ The routes set ``view``: ``digits`` (the 28x28 canvas: 784 pixels in, ten scores
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 
 from hanami_client import Conflict, HanamiError
-from portal.core.sockets import SessionConsumer, sees_cluster, session_context
+from portal.core.aio import cancel_and_wait
+from portal.core.sockets import EXPIRING, SessionConsumer, sees_cluster, session_context
 from portal.directio.fragments import (
     State,
     render_outputs,
@@ -61,6 +60,8 @@ CLOSE_CODES = {"busy": BUSY, "expired": EXPIRED}
 
 class DirectIOConsumer(SessionConsumer):
     """Relays one browser's messages to a backend direct-IO session it holds."""
+
+    expiry_margin = EXPIRY_MARGIN
 
     cluster_uuid = ""
     relay: Relay | None = None
@@ -112,8 +113,7 @@ class DirectIOConsumer(SessionConsumer):
             )
             return
         self.relay = relay
-        keeper = self.keep_lock(context["expires_at"])
-        self.keeper = asyncio.get_running_loop().create_task(keeper)
+        self.keeper = asyncio.get_running_loop().create_task(self.keep_lock())
         await self.send(render_status("ready"))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -156,29 +156,22 @@ class DirectIOConsumer(SessionConsumer):
         await self.release()
         await self.close(code=CLOSE_CODES.get(state, FAILED), reason=state)
 
-    async def keep_lock(self, expires_at: float) -> None:
-        """Refresh the lock while the socket lives, until the backend token is about to expire."""
-        while (left := expires_at - EXPIRY_MARGIN - time.time()) > 0:
-            await asyncio.sleep(min(REFRESH_SECONDS, left))
+    async def keep_lock(self) -> None:
+        """Refresh the lock while the socket lives."""
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
             await refresh(self.cluster_uuid)
-        # Through the socket's own channel, so that it comes between two relayed messages.
-        await self.channel_layer.send(self.channel_name, {"type": "token.expiring"})
-
-    async def token_expiring(self, event: dict[str, Any]) -> None:
-        """Hand the cluster back while the token can still switch it to task mode."""
-        await self.end("expired", SIGN_IN_AGAIN)
 
     async def session_ended(self, event: dict[str, Any]) -> None:
-        """Signed out (or the token is gone): hand the cluster back and close."""
-        await self.end("expired", SIGNED_OUT)
+        """Signed out, or the token is about to expire (while it can still switch the cluster
+        back to task mode): hand the cluster back and close."""
+        expiring = event.get("reason") == EXPIRING
+        await self.end("expired", SIGN_IN_AGAIN if expiring else SIGNED_OUT)
 
     async def release(self) -> None:
         """End the backend session (back to TASK mode) and free the lock; safe to call twice."""
         keeper, self.keeper = self.keeper, None
-        if keeper is not None:
-            keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keeper
+        await cancel_and_wait(keeper)
         relay, self.relay = self.relay, None
         if relay is not None:
             await relay.close()
