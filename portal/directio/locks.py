@@ -15,12 +15,14 @@ first, so a socket never frees a lock another one took after its own expired.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import asdict, dataclass
 
 from django.core.cache import cache
 
 __all__ = [
+    "HANDOVER_SECONDS",
     "LOCK_SECONDS",
     "REFRESH_SECONDS",
     "Holder",
@@ -33,6 +35,9 @@ __all__ = [
 
 LOCK_SECONDS = 60
 REFRESH_SECONDS = 20
+#: How long a page waits for a lock its own user holds, and how often it asks meanwhile.
+HANDOVER_SECONDS = 3.0
+HANDOVER_POLL_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,20 @@ async def holder_of(cluster_uuid: str) -> Holder | None:
 
 
 async def claim(cluster_uuid: str, *, user_id: str, name: str, channel: str) -> Holder | None:
-    """Take the cluster's lock: None when taken, else who holds it (maybe another tab)."""
+    """Take the cluster's lock: None when taken, else who holds it (maybe another tab).
+
+    A lock of the same user is waited for, up to ``HANDOVER_SECONDS``: most likely it is the
+    page this one replaces (a reload, the other view of the page), still closing its socket.
+    """
+    deadline = time.monotonic() + HANDOVER_SECONDS
+    while True:
+        holder = await _claim_once(cluster_uuid, user_id=user_id, name=name, channel=channel)
+        if holder is None or holder.user_id != user_id or time.monotonic() >= deadline:
+            return holder
+        await asyncio.sleep(HANDOVER_POLL_SECONDS)
+
+
+async def _claim_once(cluster_uuid: str, *, user_id: str, name: str, channel: str) -> Holder | None:
     mine = Holder(user_id=user_id, name=name, channel=channel, since=time.time())
     for _ in range(2):
         if await cache.aadd(_key(cluster_uuid), asdict(mine), LOCK_SECONDS):

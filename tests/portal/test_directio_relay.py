@@ -194,6 +194,21 @@ async def test_the_same_user_in_a_second_tab_is_told_to_close_the_first(
     await first.disconnect()
 
 
+async def test_a_page_replacing_its_predecessor_takes_the_cluster_over(
+    member_web: Client, fresh_lock: Cluster
+) -> None:
+    # Switching the page's view: the new page's socket opens before the old one has closed.
+    old = await ready(digits_path(fresh_lock), cookie_of(member_web))
+    new, connected = await drive(values_path(fresh_lock), cookie_of(member_web))
+    assert connected
+    await old.disconnect()
+    assert await status(new) == "ready"
+    holder = await holder_of(fresh_lock.uuid)
+    assert holder is not None
+    await new.disconnect()
+    assert await holder_of(fresh_lock.uuid) is None
+
+
 async def test_leaving_switches_the_cluster_back_and_its_tasks_run(
     member_web: Client,
     fresh_lock: Cluster,
