@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
 
 from hanami_client import _parse, _ws
 from hanami_client._errors import (
@@ -129,6 +130,18 @@ class DirectSession:
     def outputs(self) -> tuple[str, ...] | None:
         """The output hexagons' names, given or learned from the first request; else None."""
         return self._outputs
+
+    @property
+    def is_open(self) -> bool:
+        """Whether messages can be sent: opened, not ended, and the backend has not closed it."""
+        websocket = self._websocket
+        return self._ended is None and websocket is not None and websocket.state is State.OPEN
+
+    async def wait_closed(self) -> None:
+        """Wait until the socket is closed, by either side (at once when it is not open)."""
+        websocket = self._websocket
+        if websocket is not None:
+            await websocket.wait_closed()
 
     async def open(self) -> DirectSession:
         """Switch the cluster to DIRECT mode and bind a websocket to it."""

@@ -55,6 +55,9 @@ EXPIRED = 4401
 EXPIRY_MARGIN = 60.0
 SIGN_IN_AGAIN = "Your sign-in is about to expire, so the cluster went back to task mode."
 SIGNED_OUT = "Your sign-in has ended, so the cluster went back to task mode."
+BACKEND_CLOSED = (
+    "The backend ended the session: it stopped, or another connection took the cluster over."
+)
 CLOSE_CODES = {"busy": BUSY, "expired": EXPIRED}
 
 
@@ -68,6 +71,7 @@ class DirectIOConsumer(SessionConsumer):
     rules: Rules
     holding = False
     keeper: asyncio.Task[None] | None = None
+    watcher: asyncio.Task[None] | None = None
 
     def __init__(self, *args: Any, view: View = "values", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,6 +118,7 @@ class DirectIOConsumer(SessionConsumer):
             return
         self.relay = relay
         self.keeper = asyncio.get_running_loop().create_task(self.keep_lock())
+        self.watch_relay()
         await self.send(render_status("ready"))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -162,6 +167,26 @@ class DirectIOConsumer(SessionConsumer):
             await asyncio.sleep(REFRESH_SECONDS)
             await refresh(self.cluster_uuid)
 
+    def watch_relay(self) -> None:
+        """Be told when the backend closes the session, also between two messages."""
+        self.watcher = asyncio.get_running_loop().create_task(self._relay_closed())
+
+    async def _relay_closed(self) -> None:
+        if self.relay is not None:
+            await self.relay.wait_closed()
+            # Through the socket's own channel, so that it comes between two relayed messages.
+            await self.channel_layer.send(self.channel_name, {"type": "relay.closed"})
+
+    async def relay_closed(self, event: dict[str, Any]) -> None:
+        """The backend session's socket closed: a refused message's session was replaced by
+        then (watch the new one); otherwise the backend ended it, and the page learns so now."""
+        if self.relay is None:
+            return
+        if self.relay.is_open:
+            self.watch_relay()
+            return
+        await self.end("failed", BACKEND_CLOSED)
+
     async def session_ended(self, event: dict[str, Any]) -> None:
         """Signed out, or the token is about to expire (while it can still switch the cluster
         back to task mode): hand the cluster back and close."""
@@ -172,6 +197,8 @@ class DirectIOConsumer(SessionConsumer):
         """End the backend session (back to TASK mode) and free the lock; safe to call twice."""
         keeper, self.keeper = self.keeper, None
         await cancel_and_wait(keeper)
+        watcher, self.watcher = self.watcher, None
+        await cancel_and_wait(watcher)
         relay, self.relay = self.relay, None
         if relay is not None:
             await relay.close()

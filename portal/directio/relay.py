@@ -69,6 +69,16 @@ class Relay:
         # not wait for the gap that ends an unknown number of outputs.
         self._outputs = self._outputs or session.outputs
 
+    @property
+    def is_open(self) -> bool:
+        """Whether the backend session is open (False once the backend closed it)."""
+        return self._session is not None and self._session.is_open
+
+    async def wait_closed(self) -> None:
+        """Wait until the current backend session's socket closes, by either side."""
+        if self._session is not None:
+            await self._session.wait_closed()
+
     async def send(self, message: DirectMessage) -> Outputs | None:
         """Relay one message: a request's outputs, None for a train message.
 

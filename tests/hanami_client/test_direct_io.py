@@ -147,6 +147,22 @@ async def test_the_cluster_is_direct_inside_the_session_and_task_after_it(
     assert in_task_mode(member_client, cluster_uuid)
 
 
+async def test_a_session_says_whether_it_is_open_and_waits_for_its_close(
+    member_client: HanamiClient, cluster_uuid: str
+) -> None:
+    session = member_client.clusters.direct(cluster_uuid)
+    assert not session.is_open
+    await session.wait_closed()  # not open: nothing to wait for
+    await session.open()
+    assert session.is_open
+    waiting = asyncio.ensure_future(session.wait_closed())
+    await asyncio.sleep(0.1)
+    assert not waiting.done()
+    await session.close()
+    await asyncio.wait_for(waiting, 10)
+    assert not session.is_open
+
+
 async def test_an_error_in_the_session_still_switches_back(
     member_client: HanamiClient, cluster_uuid: str
 ) -> None:

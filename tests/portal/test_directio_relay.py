@@ -8,6 +8,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +18,13 @@ from django.core.cache import cache
 from django.test import Client
 
 from hanami_client import Cluster, Conflict, Dataset, HanamiClient, Task
+from hanami_client.template.examples import UPSTREAM_TEST_SHAPE
 from portal.asgi import application
 from portal.core.session import SESSION_KEY
-from portal.directio.consumers import BUSY, EXPIRED, EXPIRY_MARGIN, IN_USE
+from portal.directio.consumers import BUSY, EXPIRED, EXPIRY_MARGIN, FAILED, IN_USE
 from portal.directio.locks import holder_of
+from tests.backend import ADMIN_ID, ADMIN_PASSPHRASE, start_backend
+from tests.portal.conftest import sign_in_page, unique_id
 from tests.portal.test_task_progress import cookie_of
 from tests.portal.test_tasks_pages import (  # noqa: F401 - fixtures
     IMAGES,
@@ -207,6 +211,32 @@ async def test_a_page_replacing_its_predecessor_takes_the_cluster_over(
     assert holder is not None
     await new.disconnect()
     assert await holder_of(fresh_lock.uuid) is None
+
+
+async def test_a_backend_that_stops_between_messages_is_shown_at_once(
+    settings: Any, db: None, tmp_path: Path
+) -> None:
+    # A backend of its own, stopped while the page drives one of its clusters.
+    backend = start_backend(tmp_path / "backend")
+    try:
+        settings.HANAMI_ADDRESS = backend.address
+        browser = Client()
+        reply = await database_sync_to_async(sign_in_page)(browser, ADMIN_ID, ADMIN_PASSPHRASE)
+        assert reply.status_code == 302
+        with HanamiClient(backend.address) as hanami:
+            hanami.login(ADMIN_ID, ADMIN_PASSPHRASE)
+            cluster = hanami.clusters.create(unique_id("Stopped "), UPSTREAM_TEST_SHAPE)
+        socket = await ready(values_path(cluster), cookie_of(browser))
+        backend.stop()
+        html = await socket.receive_from(timeout=WAIT)
+        assert 'data-state="failed"' in html
+        assert "The backend ended the session" in html
+        closed = await socket.receive_output(timeout=WAIT)
+        assert closed["code"] == FAILED
+        assert await holder_of(cluster.uuid) is None
+        await socket.disconnect()
+    finally:
+        backend.stop()
 
 
 async def test_leaving_switches_the_cluster_back_and_its_tasks_run(
