@@ -94,6 +94,16 @@ async def ask(communicator: WebsocketCommunicator, message: Any) -> str:
     return await communicator.receive_from(timeout=WAIT)
 
 
+async def ended(communicator: WebsocketCommunicator, state: str, text: str) -> int:
+    """The close code after the status fragment that says why the socket no longer drives."""
+    html = await communicator.receive_from(timeout=WAIT)
+    assert f'data-state="{state}"' in html
+    assert text in html
+    closed = await communicator.receive_output(timeout=WAIT)
+    assert closed["type"] == "websocket.close"
+    return closed["code"]
+
+
 def problem_of(reply: str) -> str:
     match = re.search(r'<p class="form-errors" data-reply="problem">(.*?)</p>', reply, re.S)
     assert match is not None, reply
@@ -228,11 +238,7 @@ async def test_a_backend_that_stops_between_messages_is_shown_at_once(
             cluster = hanami.clusters.create(unique_id("Stopped "), UPSTREAM_TEST_SHAPE)
         socket = await ready(values_path(cluster), cookie_of(browser))
         backend.stop()
-        html = await socket.receive_from(timeout=WAIT)
-        assert 'data-state="failed"' in html
-        assert "The backend ended the session" in html
-        closed = await socket.receive_output(timeout=WAIT)
-        assert closed["code"] == FAILED
+        assert await ended(socket, "failed", "The backend ended the session") == FAILED
         assert await holder_of(cluster.uuid) is None
         await socket.disconnect()
     finally:
@@ -303,11 +309,8 @@ async def test_a_token_about_to_expire_hands_the_cluster_back(
     await database_sync_to_async(expire_soon)()
     socket = await ready(digits_path(fresh_lock), cookie_of(member_web))
     assert await in_direct_mode(member_hanami, fresh_lock.uuid)
-    html = await socket.receive_from(timeout=WAIT)
-    assert 'data-state="expired"' in html
-    assert "Your sign-in is about to expire, so the cluster went back to task mode." in html
-    closed = await socket.receive_output(timeout=WAIT)
-    assert closed["code"] == EXPIRED
+    expiring = "Your sign-in is about to expire, so the cluster went back to task mode."
+    assert await ended(socket, "expired", expiring) == EXPIRED
     # Handed back with the token that was still good: task mode, lock free.
     assert await holder_of(fresh_lock.uuid) is None
     assert await in_task_mode(member_hanami, fresh_lock.uuid)

@@ -19,6 +19,7 @@ from portal.directio.locks import holder_of
 from tests.portal.test_directio_relay import (  # noqa: F401 - fixtures
     WAIT,
     digits_path,
+    ended,
     fresh_lock,
     in_direct_mode,
     in_task_mode,
@@ -93,10 +94,8 @@ async def test_signing_out_hands_a_driven_cluster_back(
     socket = await ready(digits_path(fresh_lock), cookie_of(member_web))
     assert await in_direct_mode(member_hanami, fresh_lock.uuid)
     await sign_out(member_web)
-    html = await socket.receive_from(timeout=WAIT)
-    assert 'data-state="expired"' in html
-    assert "Your sign-in has ended, so the cluster went back to task mode." in html
-    assert await closed_with(socket) == EXPIRED
+    signed_out = "Your sign-in has ended, so the cluster went back to task mode."
+    assert await ended(socket, "expired", signed_out) == EXPIRED
     assert await holder_of(fresh_lock.uuid) is None
     assert await in_task_mode(member_hanami, fresh_lock.uuid)
     await socket.disconnect()
