@@ -279,24 +279,38 @@ def test_a_socket_closed_mid_train_leaves_the_cluster_usable(
     assert reply_.status_code == 200, reply_.text
 
 
-def test_a_pass_while_a_task_runs_in_task_mode_closes_the_socket(
-    backend: Backend, member: Persona
-) -> None:
+@pytest.fixture
+def training(backend: Backend, member: Persona) -> Iterator[tuple[str, str]]:
+    """A cluster (``x`` -> ``y``) busy with a long train task in TASK mode: (cluster, task) uuids;
+    the task is deleted afterwards."""
     series = DIGITS_TEMPLATE.replace("pixels", "x").replace("digit", "y")
     cluster_uuid = create_cluster(backend.address, member.token, series)
     table = long_dataset(backend.address, member.token)
-    task_uuid = _train_long(backend.address, member.token, cluster_uuid, table)
-    try:
-        with direct_socket(backend.address, member.token, cluster_uuid) as conn:
-            ack = exchange(conn, io_message("x", [1.0], is_last=False))
-            assert task_state(backend.address, member.token, cluster_uuid, task_uuid)["state"] == (
-                "active"
-            )
-            conn.send(io_message("y", [1.0], is_last=True, target=EXPECTED_BUFFER_TYPE))
-            assert close_code(conn) == 4409
-        assert list(ack.values) == [0.0], "storing values needs no engine"
-    finally:
-        delete_task(backend.address, member.token, cluster_uuid, task_uuid)
+    reply_ = post_train(
+        backend.address,
+        member.token,
+        cluster_uuid,
+        [io_item(table, "x", "x")],
+        [io_item(table, "y", "y")],
+    )
+    assert reply_.status_code == 200, reply_.text
+    task_uuid = reply_.json()["uuid"]
+    yield cluster_uuid, task_uuid
+    delete_task(backend.address, member.token, cluster_uuid, task_uuid)
+
+
+def test_a_pass_while_a_task_runs_in_task_mode_closes_the_socket(
+    backend: Backend, member: Persona, training: tuple[str, str]
+) -> None:
+    cluster_uuid, task_uuid = training
+    with direct_socket(backend.address, member.token, cluster_uuid) as conn:
+        ack = exchange(conn, io_message("x", [1.0], is_last=False))
+        assert task_state(backend.address, member.token, cluster_uuid, task_uuid)["state"] == (
+            "active"
+        )
+        conn.send(io_message("y", [1.0], is_last=True, target=EXPECTED_BUFFER_TYPE))
+        assert close_code(conn) == 4409
+    assert list(ack.values) == [0.0], "storing values needs no engine"
 
 
 # more sockets than the server has threads for blocking work (asyncio's pool holds at most 32)
@@ -304,28 +318,14 @@ MANY_SOCKETS = 40
 
 
 def test_sockets_closing_while_a_task_trains_do_not_wait_for_it(
-    backend: Backend, member: Persona
+    backend: Backend, member: Persona, training: tuple[str, str]
 ) -> None:
-    series = DIGITS_TEMPLATE.replace("pixels", "x").replace("digit", "y")
-    cluster_uuid = create_cluster(backend.address, member.token, series)
-    table = long_dataset(backend.address, member.token)
-    task_uuid = _train_long(backend.address, member.token, cluster_uuid, table)
-    try:
-        for _ in range(MANY_SOCKETS):
-            with direct_socket(backend.address, member.token, cluster_uuid):
-                pass
-        state = task_state(backend.address, member.token, cluster_uuid, task_uuid)["state"]
-        assert state == "active", "every socket was answered while the task still trained"
-    finally:
-        delete_task(backend.address, member.token, cluster_uuid, task_uuid)
-
-
-def _train_long(address: str, token: str, cluster_uuid: str, table: str) -> str:
-    reply_ = post_train(
-        address, token, cluster_uuid, [io_item(table, "x", "x")], [io_item(table, "y", "y")]
-    )
-    assert reply_.status_code == 200, reply_.text
-    return reply_.json()["uuid"]
+    cluster_uuid, task_uuid = training
+    for _ in range(MANY_SOCKETS):
+        with direct_socket(backend.address, member.token, cluster_uuid):
+            pass
+    state = task_state(backend.address, member.token, cluster_uuid, task_uuid)["state"]
+    assert state == "active", "every socket was answered while the task still trained"
 
 
 # what direct IO learns survives a restart

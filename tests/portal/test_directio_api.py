@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.core.cache import cache
 from django.test import Client
 
 from hanami_client import Cluster, Conflict, HanamiClient, Task
-from portal.directio.locks import claim, current_holder
-from tests.portal.test_directio_relay import mnist_row
+from portal.directio.locks import current_holder
+from tests.portal.test_directio_relay import mnist_row, someone_drives
 from tests.portal.test_tasks_pages import (  # noqa: F401 - fixtures
     cluster,
     digits,
@@ -125,10 +124,7 @@ def test_a_cluster_a_browser_drives_is_409_in_use(
     member_web: Client,
     back_to_task_mode: Cluster,
 ) -> None:
-    taken = async_to_sync(claim)(
-        back_to_task_mode.uuid, user_id="someone", name="Some One", channel="elsewhere"
-    )
-    assert taken is None
+    someone_drives(back_to_task_mode.uuid)
     body = {"inputs": {"picture_hex": [0.0] * 784}}
     response = send(member_web, "post", url(back_to_task_mode.uuid, "direct/request"), body)
     assert response.status_code == 409
@@ -194,10 +190,7 @@ def test_an_outsiders_switch_to_task_mode_is_404_and_names_no_driver(
     outsider_web: Client,  # noqa: F811
     known_cluster: Cluster,  # noqa: F811
 ) -> None:
-    taken = async_to_sync(claim)(
-        known_cluster.uuid, user_id="someone", name="Some One", channel="elsewhere"
-    )
-    assert taken is None
+    someone_drives(known_cluster.uuid)
     response = send(outsider_web, "put", url(known_cluster.uuid, "mode"), {"mode": "TASK"})
     assert response.status_code == 404
     assert "Some One" not in response.content.decode()

@@ -7,15 +7,14 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.core.cache import cache
 from django.test import Client
 
 from hanami_client import Cluster, Conflict, HanamiClient
 from portal.clusters.services import remember_template
-from portal.directio.locks import claim
 from tests.conftest import Persona
 from tests.portal.conftest import unique_id
+from tests.portal.test_directio_relay import someone_drives
 from tests.portal.test_tasks_pages import (  # noqa: F401 - fixtures
     cluster,
     known_cluster,
@@ -177,10 +176,7 @@ def test_release_leaves_a_cluster_that_a_browser_drives(
 ) -> None:
     member_hanami.clusters.set_mode(known_cluster.uuid, "DIRECT")
     try:
-        taken = async_to_sync(claim)(
-            known_cluster.uuid, user_id="someone", name="Some One", channel="elsewhere"
-        )
-        assert taken is None
+        someone_drives(known_cluster.uuid)
         response = member_web.post(f"{base(known_cluster)}release/", follow=True)
         assert "Not switched: Some One drives this cluster right now." in response.content.decode()
         assert not in_task_mode(member_hanami, known_cluster.uuid)
@@ -193,10 +189,7 @@ def test_an_outsiders_release_is_the_404_and_names_no_driver(
     outsider_web: Client,  # noqa: F811
     known_cluster: Cluster,  # noqa: F811
 ) -> None:
-    taken = async_to_sync(claim)(
-        known_cluster.uuid, user_id="someone", name="Some One", channel="elsewhere"
-    )
-    assert taken is None
+    someone_drives(known_cluster.uuid)
     response = outsider_web.post(f"{base(known_cluster)}release/")
     assert response.status_code == 404
     assert "Some One" not in outsider_web.get("/").content.decode()

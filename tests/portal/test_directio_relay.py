@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
@@ -22,7 +23,7 @@ from hanami_client.template.examples import UPSTREAM_TEST_SHAPE
 from portal.asgi import application
 from portal.core.session import SESSION_KEY
 from portal.directio.consumers import BUSY, EXPIRED, EXPIRY_MARGIN, FAILED, IN_USE
-from portal.directio.locks import holder_of
+from portal.directio.locks import claim, holder_of
 from tests.backend import ADMIN_ID, ADMIN_PASSPHRASE, start_backend
 from tests.portal.conftest import sign_in_page, unique_id
 from tests.portal.test_task_progress import cookie_of
@@ -92,6 +93,14 @@ async def ask(communicator: WebsocketCommunicator, message: Any) -> str:
     text = message if isinstance(message, str) else json.dumps(message)
     await communicator.send_to(text_data=text)
     return await communicator.receive_from(timeout=WAIT)
+
+
+def someone_drives(cluster_uuid: str) -> None:
+    """Another user's browser ("Some One") holds the cluster's lock."""
+    taken = async_to_sync(claim)(
+        cluster_uuid, user_id="someone", name="Some One", channel="elsewhere"
+    )
+    assert taken is None
 
 
 async def ended(communicator: WebsocketCommunicator, state: str, text: str) -> int:
